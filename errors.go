@@ -1,0 +1,157 @@
+package alicloud
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Error categories, matched with errors.Is on any error the SDK returns.
+// Each service error code belongs to at most one category (see [CategoryOf]).
+var (
+	// ErrThrottled: the service's rate limit (Throttling, Throttling.User,
+	// Throttling.Api, Rejected.Throttling, ...), after retries were exhausted.
+	ErrThrottled = errors.New("alicloud: request throttled")
+	// ErrNotFound: the resource does not exist (ResourceNotFound.*, NotExist.*).
+	ErrNotFound = errors.New("alicloud: resource not found")
+	// ErrConflict: the resource is busy or in the wrong state for the
+	// operation (IncorrectStatus.*, ResourceInConfiguring.*, StateError.*,
+	// NotActive.*, OperationDenied.*, ResourceNotAssociated.*).
+	ErrConflict = errors.New("alicloud: resource busy or in the wrong state")
+	// ErrUnauthorized: signature, AccessKey, STS token or RAM permission errors.
+	ErrUnauthorized = errors.New("alicloud: request not authorized")
+	// ErrInvalidParameter: the request was rejected as malformed, by the
+	// client before sending ([*ValidationError]) or by the service.
+	ErrInvalidParameter = errors.New("alicloud: invalid parameter")
+)
+
+// CategoryOf returns the category error of a service error code, or nil when
+// the code belongs to none (e.g. InternalError).
+func CategoryOf(code string) error {
+	switch {
+	case code == "":
+		return nil
+	case hasAnyPrefix(code, "InvalidAccessKeyId", "InvalidAccessKeySecret", "InvalidSecurityToken",
+		"SignatureDoesNotMatch", "IncompleteSignature", "SignatureNonceUsed", "InvalidTimeStamp",
+		"Forbidden", "NoPermission", "MissingAccessKeyId", "MissingSecurityToken", "UnsupportedSignature"):
+		return ErrUnauthorized
+	case hasAnyPrefix(code, "Throttling", "Rejected.Throttling"):
+		return ErrThrottled
+	case hasAnyPrefix(code, "ResourceNotFound", "NotExist.", "ResourceNotExist"):
+		return ErrNotFound
+	case hasAnyPrefix(code, "IncorrectStatus", "ResourceInConfiguring", "StateError", "NotActive",
+		"OperationDenied", "ResourceNotAssociated", "Conflict"):
+		return ErrConflict
+	case hasAnyPrefix(code, "InvalidParameter", "MissingParameter", "Missing", "Invalid", "IllegalParam",
+		"IdempotentParameterMismatch", "IdempotenceParamNotMatch"):
+		return ErrInvalidParameter
+	}
+	return nil
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// APIError is an error answer of the service, returned once retries are
+// exhausted or when the code is not retried. It keeps every field the
+// service sent. Match it with errors.As; errors.Is matches its category
+// (ErrNotFound, ...) and the per-code sentinels of the service packages
+// (alb.ErrListenerNotFound, ...).
+type APIError struct {
+	Service    string // "alb" or "ga"
+	Operation  string // e.g. "DissociateAdditionalCertificatesFromListener"
+	HTTPStatus int
+	Code       string // e.g. "ResourceNotFound.Listener"
+	Message    string
+	RequestID  string
+	HostID     string
+	Recommend  string // the service's diagnosis URL, when given
+	Attempts   int    // how many attempts were made
+}
+
+// Error formats the service, operation, code, message, HTTP status, request
+// id and attempts on one line.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Service)
+	b.WriteByte(' ')
+	b.WriteString(e.Operation)
+	b.WriteString(": ")
+	if e.Code != "" {
+		b.WriteString(e.Code)
+	} else {
+		b.WriteString("error")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	b.WriteString(" (HTTP ")
+	b.WriteString(strconv.Itoa(e.HTTPStatus))
+	if e.RequestID != "" {
+		b.WriteString(", RequestId ")
+		b.WriteString(e.RequestID)
+	}
+	if e.Attempts > 1 {
+		b.WriteString(", after ")
+		b.WriteString(strconv.Itoa(e.Attempts))
+		b.WriteString(" attempts")
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Is reports whether target is the category of e's code, or an [*ErrorCode]
+// sentinel of the same code (and service, when the sentinel names one).
+func (e *APIError) Is(target error) bool {
+	if t, ok := target.(*ErrorCode); ok {
+		return t.Code == e.Code && (t.Service == "" || t.Service == e.Service)
+	}
+	c := CategoryOf(e.Code)
+	return c != nil && c == target
+}
+
+// ErrorCode is a sentinel error standing for one service error code. The
+// service packages declare one per documented code (alb.ErrListenerNotFound
+// is &ErrorCode{"alb", "ResourceNotFound.Listener"}); errors.Is(err, sentinel)
+// holds for any [*APIError] with that code. A sentinel also matches its
+// category: errors.Is(alb.ErrListenerNotFound, ErrNotFound) is true.
+type ErrorCode struct {
+	Service string // "" matches every service
+	Code    string
+}
+
+// Error returns the service and code.
+func (e *ErrorCode) Error() string {
+	if e.Service == "" {
+		return "alicloud: error code " + e.Code
+	}
+	return e.Service + ": error code " + e.Code
+}
+
+// Is reports whether target is the category of the code.
+func (e *ErrorCode) Is(target error) bool {
+	c := CategoryOf(e.Code)
+	return c != nil && c == target
+}
+
+// ValidationError reports input rejected on the client side; nothing was
+// sent. It matches [ErrInvalidParameter].
+type ValidationError struct {
+	Field  string // e.g. "CertificateIDs[2]" or "Config.Region"
+	Reason string // e.g. "must not be empty"
+}
+
+// Error formats the field and the reason.
+func (e *ValidationError) Error() string {
+	return "alicloud: invalid " + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is ErrInvalidParameter.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }

@@ -1,0 +1,71 @@
+package alicloud
+
+import "time"
+
+// Default retry settings, used where a RetryPolicy field is zero.
+const (
+	DefaultMaxAttempts       = 5
+	DefaultBaseDelay         = 100 * time.Millisecond
+	DefaultMaxDelay          = 5 * time.Second
+	DefaultConflictBaseDelay = 1 * time.Second
+	DefaultConflictMaxDelay  = 15 * time.Second
+	DefaultMaxConflictWait   = 5 * time.Minute
+)
+
+// RetryPolicy controls how a call is retried. Every attempt of one call
+// carries the same ClientToken, so a retry never makes the service act twice.
+//
+// Retried: throttling codes (Throttling, Throttling.User, Throttling.Api,
+// Rejected.Throttling, ...), ServiceUnavailable, InternalError, SystemBusy,
+// ServiceBusy, any HTTP 5xx, and transient network errors (connection reset
+// or refused, timeouts, a connection dropped before the whole answer
+// arrived). Never retried: client mistakes (4xx codes such as
+// ResourceNotFound.* or InvalidParameter), authentication failures, and
+// cancellation of the context. The sleeps between attempts use full-jitter
+// exponential backoff and end early when the context is done.
+type RetryPolicy struct {
+	// MaxAttempts is the total number of attempts including the first; 0
+	// means DefaultMaxAttempts, 1 disables retries.
+	MaxAttempts int
+	// BaseDelay is the backoff unit: attempt n sleeps a random duration in
+	// [0, min(MaxDelay, BaseDelay*2^(n-1))). 0 means DefaultBaseDelay.
+	BaseDelay time.Duration
+	// MaxDelay caps one backoff sleep. 0 means DefaultMaxDelay.
+	MaxDelay time.Duration
+	// RetryOnConflict also retries "resource busy" answers
+	// (ResourceInConfiguring.Listener and IncorrectStatus.Listener of alb,
+	// StateError.* and NotActive.Listener of ga) with the same ClientToken and
+	// a longer backoff (ConflictBaseDelay, ConflictMaxDelay). These retries do
+	// not count against MaxAttempts; they stop when the context is done or
+	// MaxConflictWait has passed since the call began.
+	RetryOnConflict bool
+	// ConflictBaseDelay is the backoff unit of conflict retries; 0 means DefaultConflictBaseDelay.
+	ConflictBaseDelay time.Duration
+	// ConflictMaxDelay caps one conflict backoff; 0 means DefaultConflictMaxDelay.
+	ConflictMaxDelay time.Duration
+	// MaxConflictWait bounds the time spent retrying conflicts; 0 means DefaultMaxConflictWait.
+	MaxConflictWait time.Duration
+}
+
+// WithDefaults returns p with every zero field replaced by its default.
+func (p RetryPolicy) WithDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = DefaultMaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = DefaultBaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = DefaultMaxDelay
+	}
+	if p.ConflictBaseDelay <= 0 {
+		p.ConflictBaseDelay = DefaultConflictBaseDelay
+	}
+	if p.ConflictMaxDelay <= 0 {
+		p.ConflictMaxDelay = DefaultConflictMaxDelay
+	}
+	if p.MaxConflictWait <= 0 {
+		p.MaxConflictWait = DefaultMaxConflictWait
+	}
+	return p
+}
