@@ -1,0 +1,54 @@
+// Package alb is the client of Alibaba Cloud Application Load Balancer
+// (API version 2020-06-16) for the TLS certificates of listeners.
+//
+// Create one [Client] per region with [New] and share it between goroutines.
+// Every call is signed, rate limited on the client side, and retried with
+// backoff on throttling, 5xx and network errors, reusing one ClientToken so
+// that the service acts at most once per call (see alicloud.RetryPolicy).
+package alb
+
+import (
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/transport"
+)
+
+// Service identity on the wire.
+const (
+	ServiceName = "alb"
+	APIVersion  = "2020-06-16"
+)
+
+// Client calls the ALB API. It is safe for concurrent use.
+type Client struct {
+	t *transport.Client
+}
+
+var service = transport.Service{
+	Name:    ServiceName,
+	Version: APIVersion,
+	Host: func(region string, vpc bool) string {
+		if vpc {
+			return "alb-vpc." + region + ".aliyuncs.com"
+		}
+		return "alb." + region + ".aliyuncs.com"
+	},
+	IsConflict: func(code string) bool {
+		return code == "ResourceInConfiguring.Listener" || code == "IncorrectStatus.Listener"
+	},
+	RegionRequired: true,
+}
+
+// New returns a client for cfg.Region, sending to alb.<region>.aliyuncs.com
+// over HTTPS (alb-vpc.<region>.aliyuncs.com with cfg.UseVPCEndpoint) unless
+// cfg.Endpoint overrides it. It fails with a *alicloud.ValidationError when
+// the region or the credentials are missing.
+func New(cfg alicloud.Config) (*Client, error) {
+	t, err := transport.New(cfg, service)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{t: t}, nil
+}
+
+// Endpoint returns the URL the client sends requests to.
+func (c *Client) Endpoint() string { return c.t.URL() }

@@ -1,0 +1,189 @@
+// Package transport owns the one request path every operation of every
+// service takes: build the RPC request, wait for the rate limiter, sign,
+// send, decode, classify, and retry with backoff — with one ClientToken for
+// every attempt of a call.
+package transport
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/signer"
+)
+
+// Service describes one Alibaba Cloud API.
+type Service struct {
+	Name    string // "alb"
+	Version string // "2020-06-16"
+	// Host returns the default host name for a region; vpc selects the VPC endpoint.
+	Host func(region string, vpc bool) string
+	// IsConflict reports whether an error code means "resource busy, try again
+	// later"; such codes are retried only with RetryPolicy.RetryOnConflict.
+	IsConflict func(code string) bool
+	// RegionRequired makes New validate Config.Region; otherwise it is ignored.
+	RegionRequired bool
+}
+
+// Client sends requests of one service. It is safe for concurrent use.
+type Client struct {
+	svc       Service
+	url       string // "https://host/"
+	host      string
+	creds     alicloud.CredentialsProvider
+	http      *http.Client
+	retry     alicloud.RetryPolicy
+	limiter   alicloud.RateLimiter
+	logger    *slog.Logger
+	userAgent string
+	sigV      alicloud.SignatureVersion
+
+	// Replaced in tests.
+	now    func() time.Time
+	nonce  func() string
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func(n int64) int64 // uniform in [0, n)
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+
+// New validates cfg and returns a client for svc.
+func New(cfg alicloud.Config, svc Service) (*Client, error) {
+	if cfg.Credentials == nil {
+		return nil, &alicloud.ValidationError{Field: "Config.Credentials", Reason: "must be set (see alicloud.DefaultCredentials)"}
+	}
+	if svc.RegionRequired {
+		if cfg.Region == "" {
+			return nil, &alicloud.ValidationError{Field: "Config.Region", Reason: "must be set, e.g. \"cn-hangzhou\" (or set " + alicloud.RegionEnvVar + ")"}
+		}
+		if !regionPattern.MatchString(cfg.Region) {
+			return nil, &alicloud.ValidationError{Field: "Config.Region", Reason: fmt.Sprintf("%q is not a region id such as \"cn-hangzhou\"", cfg.Region)}
+		}
+	}
+	c := &Client{
+		svc:     svc,
+		creds:   cfg.Credentials,
+		http:    cfg.HTTPClient,
+		retry:   cfg.Retry.WithDefaults(),
+		limiter: cfg.RateLimiter,
+		logger:  cfg.Logger,
+		sigV:    cfg.SignatureVersion,
+		now:     time.Now,
+		nonce:   newNonce,
+		sleep:   sleepCtx,
+		jitter:  mrand.Int64N,
+	}
+	if cfg.Endpoint != "" {
+		u, err := url.Parse(cfg.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return nil, &alicloud.ValidationError{Field: "Config.Endpoint", Reason: fmt.Sprintf("%q is not a base URL such as \"https://host[:port]\"", cfg.Endpoint)}
+		}
+		c.host = u.Host
+		c.url = u.Scheme + "://" + u.Host + "/"
+	} else {
+		region := cfg.Region
+		c.host = svc.Host(region, cfg.UseVPCEndpoint)
+		c.url = "https://" + c.host + "/"
+	}
+	if c.http == nil {
+		c.http = DefaultHTTPClient()
+	}
+	if c.limiter == nil {
+		c.limiter = alicloud.NewRateLimiter(nil)
+	}
+	c.userAgent = "listenercerts-alicloud-go/" + alicloud.Version + " (" + runtime.Version() + "; " +
+		runtime.GOOS + "/" + runtime.GOARCH + ") " + svc.Name + "/" + svc.Version
+	if cfg.UserAgent != "" {
+		c.userAgent += " " + cfg.UserAgent
+	}
+	return c, nil
+}
+
+// URL returns the endpoint requests are sent to.
+func (c *Client) URL() string { return c.url }
+
+// Retry returns the effective retry policy (defaults applied).
+func (c *Client) Retry() alicloud.RetryPolicy { return c.retry }
+
+var defaultHTTPClient = sync.OnceValue(func() *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}}
+})
+
+// DefaultHTTPClient returns the process-wide client used when
+// Config.HTTPClient is nil: 5 s connect timeout, 10 s TLS handshake, 30 s
+// until the response headers, up to 128 idle connections per host, proxy
+// from the environment. The overall deadline of a call is the caller's ctx.
+func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
+
+func newNonce() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// NewClientToken returns a fresh ClientToken (a random UUID).
+func NewClientToken() string { return uuid.NewString() }
+
+// Request is one logical call.
+type Request struct {
+	Operation string
+	Params    []signer.Param // the operation's parameters, without ClientToken
+	// Idempotent marks operations that take a ClientToken. ClientToken is
+	// then sent on every attempt; when empty, one is generated per call.
+	Idempotent  bool
+	ClientToken string
+}
+
+// Result describes how a call went.
+type Result struct {
+	RequestID   string
+	ClientToken string // the token every attempt carried ("" when not Idempotent)
+	Attempts    int
+	HTTPStatus  int
+}
+
+func errorf(svc, op, format string, args ...any) error {
+	return fmt.Errorf(svc+" "+op+": "+format, args...)
+}
+
+var errBodyTooLarge = errors.New("response body exceeds the size limit")

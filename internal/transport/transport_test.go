@@ -1,0 +1,579 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/signer"
+)
+
+const (
+	testKeyID  = "LTAI-test-key-id"
+	testSecret = "test-secret-value-0123456789"
+	testToken  = "sts-security-token-abcdefghijklmnop"
+)
+
+var testService = Service{
+	Name:       "svc",
+	Version:    "2020-01-01",
+	Host:       func(region string, vpc bool) string { return "svc." + region + ".example.com" },
+	IsConflict: func(code string) bool { return code == "ResourceInConfiguring.Listener" },
+}
+
+// recorded is one request as the test server saw it.
+type recorded struct {
+	Header http.Header
+	Form   url.Values
+	Body   string
+}
+
+// answer scripts one response; drop hijacks and closes the connection.
+type answer struct {
+	status int
+	body   string
+	ctype  string
+	drop   bool
+}
+
+// scripted is an httptest server that answers from a script (the last
+// answer repeats) and records every request.
+type scripted struct {
+	*httptest.Server
+	mu       sync.Mutex
+	script   []answer
+	requests []recorded
+}
+
+func newScripted(t *testing.T, script ...answer) *scripted {
+	t.Helper()
+	s := &scripted{script: script}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *scripted) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	form, _ := url.ParseQuery(string(body))
+	s.mu.Lock()
+	s.requests = append(s.requests, recorded{Header: r.Header.Clone(), Form: form, Body: string(body)})
+	a := s.script[0]
+	if len(s.script) > 1 {
+		s.script = s.script[1:]
+	}
+	s.mu.Unlock()
+	if a.drop {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		return
+	}
+	if a.ctype == "" {
+		a.ctype = "application/json;charset=utf-8"
+	}
+	w.Header().Set("Content-Type", a.ctype)
+	w.WriteHeader(a.status)
+	io.WriteString(w, a.body)
+}
+
+func (s *scripted) recorded() []recorded {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]recorded(nil), s.requests...)
+}
+
+func ok(body string) answer { return answer{status: 200, body: body} }
+
+func svcError(status int, code string) answer {
+	return answer{status: status, body: fmt.Sprintf(
+		`{"RequestId":"RID-%s","HostId":"svc.example.com","Code":"%s","Message":"message of %s","Recommend":"https://api.aliyun.com/troubleshoot?q=%s"}`,
+		code, code, code, code)}
+}
+
+type testResponse struct {
+	RequestId string
+	JobId     string
+}
+
+func (r *testResponse) RequestID() string { return r.RequestId }
+
+// newTestClient builds a client against srv with instant, recorded sleeps.
+func newTestClient(t *testing.T, srv *scripted, mutate func(*alicloud.Config)) (*Client, *[]time.Duration) {
+	t.Helper()
+	cfg := alicloud.Config{
+		Region:      "cn-hangzhou",
+		Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
+		Endpoint:    srv.URL,
+		RateLimiter: alicloud.NoRateLimit,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	c, err := New(cfg, testService)
+	require.NoError(t, err)
+	var mu sync.Mutex
+	sleeps := &[]time.Duration{}
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		*sleeps = append(*sleeps, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	return c, sleeps
+}
+
+func call(c *Client, ctx context.Context, token string) (Result, *testResponse, error) {
+	var out testResponse
+	res, err := c.Do(ctx, &Request{
+		Operation:   "DoThing",
+		Params:      []signer.Param{{Key: "ListenerId", Value: "lsn-1"}},
+		Idempotent:  true,
+		ClientToken: token,
+	}, &out)
+	return res, &out, err
+}
+
+func TestThrottledTwiceThenSuccess(t *testing.T) {
+	srv := newScripted(t,
+		svcError(400, "Throttling.User"),
+		svcError(400, "Throttling.User"),
+		ok(`{"RequestId":"RID-OK","JobId":"job-1"}`))
+	c, sleeps := newTestClient(t, srv, nil)
+
+	res, out, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, 3, res.Attempts)
+	assert.Equal(t, "RID-OK", res.RequestID)
+	assert.Equal(t, "job-1", out.JobId)
+	assert.Len(t, *sleeps, 2)
+
+	reqs := srv.recorded()
+	require.Len(t, reqs, 3)
+	token := reqs[0].Form.Get("ClientToken")
+	assert.Len(t, token, 36, "a generated UUID")
+	assert.Equal(t, res.ClientToken, token)
+	nonces := map[string]bool{}
+	for _, r := range reqs {
+		assert.Equal(t, token, r.Form.Get("ClientToken"), "every attempt carries the same ClientToken")
+		nonces[r.Header.Get("x-acs-signature-nonce")] = true
+	}
+	assert.Len(t, nonces, 3, "every attempt has a fresh nonce")
+}
+
+func TestCallerClientTokenIsKept(t *testing.T) {
+	srv := newScripted(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R"}`))
+	c, _ := newTestClient(t, srv, nil)
+	_, _, err := call(c, context.Background(), "my-token-1")
+	require.NoError(t, err)
+	for _, r := range srv.recorded() {
+		assert.Equal(t, []string{"my-token-1"}, r.Form["ClientToken"])
+	}
+}
+
+func TestRetryClassification(t *testing.T) {
+	tests := []struct {
+		name     string
+		answer   answer
+		attempts int
+	}{
+		{"throttling", svcError(400, "Throttling"), 5},
+		{"throttling api", svcError(400, "Throttling.Api"), 5},
+		{"rejected throttling", svcError(400, "Rejected.Throttling"), 5},
+		{"503", svcError(503, "ServiceUnavailable"), 5},
+		{"500", svcError(500, "InternalError"), 5},
+		{"502 html page", answer{status: 502, body: "<html>bad gateway</html>", ctype: "text/html"}, 5},
+		{"429 no body", answer{status: 429}, 5},
+		{"dropped connection", answer{drop: true}, 5},
+		{"not found", svcError(404, "ResourceNotFound.Listener"), 1},
+		{"invalid parameter", svcError(400, "InvalidParameter"), 1},
+		{"signature", svcError(400, "SignatureDoesNotMatch"), 1},
+		{"forbidden", svcError(403, "Forbidden.RAM"), 1},
+		{"conflict without opt-in", svcError(400, "ResourceInConfiguring.Listener"), 1},
+		{"unknown 400", svcError(400, "SomethingElse"), 1},
+		{"html 400", answer{status: 400, body: "<html>", ctype: "text/html"}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newScripted(t, tc.answer)
+			c, sleeps := newTestClient(t, srv, nil)
+			res, _, err := call(c, context.Background(), "")
+			require.Error(t, err)
+			assert.Equal(t, tc.attempts, res.Attempts)
+			assert.Len(t, srv.recorded(), tc.attempts)
+			assert.Len(t, *sleeps, tc.attempts-1)
+			var apiErr *alicloud.APIError
+			if errors.As(err, &apiErr) {
+				assert.Equal(t, tc.attempts, apiErr.Attempts)
+			}
+		})
+	}
+}
+
+func TestMaxAttemptsFromPolicy(t *testing.T) {
+	srv := newScripted(t, svcError(503, "ServiceUnavailable"))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxAttempts = 2 })
+	res, _, err := call(c, context.Background(), "")
+	require.Error(t, err)
+	assert.Equal(t, 2, res.Attempts)
+}
+
+func TestAPIErrorKeepsEveryField(t *testing.T) {
+	srv := newScripted(t, answer{status: 404, body: `{"RequestId":"R-1","HostId":"alb.cn-hangzhou.aliyuncs.com","Code":"ResourceNotFound.Listener","Message":"The specified resource lsn-1 is not found.","Recommend":"https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"}`})
+	c, _ := newTestClient(t, srv, nil)
+	_, _, err := call(c, context.Background(), "")
+	var apiErr *alicloud.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, alicloud.APIError{
+		Service: "svc", Operation: "DoThing", HTTPStatus: 404, Code: "ResourceNotFound.Listener",
+		Message: "The specified resource lsn-1 is not found.", RequestID: "R-1",
+		HostID: "alb.cn-hangzhou.aliyuncs.com", Recommend: "https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener",
+		Attempts: 1,
+	}, *apiErr)
+	assert.ErrorIs(t, err, alicloud.ErrNotFound)
+	assert.Equal(t, "svc DoThing: ResourceNotFound.Listener: The specified resource lsn-1 is not found. (HTTP 404, RequestId R-1)", err.Error())
+}
+
+func TestNonJSONBodies(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer answer
+		want   string
+	}{
+		{"proxy page", answer{status: 400, body: "<html><body>Bad request</body></html>", ctype: "text/html"}, "HTTP 400"},
+		{"truncated error json", answer{status: 400, body: `{"Code":"Throt`}, "not a service error body"},
+		{"empty error", answer{status: 403}, "HTTP 403"},
+		{"success not json", answer{status: 200, body: "<html>captive portal</html>", ctype: "text/html"}, "decode response (HTTP 200, text/html"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newScripted(t, tc.answer)
+			c, _ := newTestClient(t, srv, nil)
+			_, _, err := call(c, context.Background(), "")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestOversizedBodyIsBounded(t *testing.T) {
+	big := `{"RequestId":"R","JobId":"` + strings.Repeat("x", MaxResponseBytes) + `"}`
+	srv := newScripted(t, ok(big))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxAttempts = 1 })
+	_, _, err := call(c, context.Background(), "")
+	require.ErrorIs(t, err, errBodyTooLarge)
+}
+
+func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
+	srv := newScripted(t, svcError(503, "ServiceUnavailable"))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Retry.BaseDelay = time.Hour
+		cfg.Retry.MaxDelay = time.Hour
+	})
+	sleeping := make(chan struct{})
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		close(sleeping)
+		return sleepCtx(ctx, d) // the real, cancellable sleep
+	}
+	c.jitter = func(n int64) int64 { return n - 1 }
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		_, _, err := call(c, ctx, "")
+		done <- err
+	}()
+	<-sleeping
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+		var apiErr *alicloud.APIError
+		assert.ErrorAs(t, err, &apiErr, "the last attempt's error stays reachable")
+		assert.Less(t, time.Since(start), time.Hour)
+	case <-time.After(100 * time.Millisecond):
+		t.Fatal("Do did not return within 100 ms of cancellation")
+	}
+}
+
+func TestDeadlineDuringBackoff(t *testing.T) {
+	srv := newScripted(t, svcError(400, "Throttling.User"))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.BaseDelay = time.Hour; cfg.Retry.MaxDelay = time.Hour })
+	c.sleep = sleepCtx
+	c.jitter = func(n int64) int64 { return n - 1 }
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, _, err := call(c, ctx, "")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, alicloud.ErrThrottled)
+}
+
+func TestCanceledBeforeStart(t *testing.T) {
+	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.RateLimiter = alicloud.NewRateLimiter(nil) })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := call(c, ctx, "")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, srv.recorded())
+}
+
+func TestBackoffIsFullJitterCapped(t *testing.T) {
+	c := &Client{jitter: func(n int64) int64 { return n - 1 }}
+	base, max := 100*time.Millisecond, time.Second
+	want := []time.Duration{100, 200, 400, 800, 1000, 1000}
+	for n, w := range want {
+		assert.Equal(t, w*time.Millisecond-1, c.backoff(base, max, n), "retry %d", n)
+	}
+	assert.Equal(t, max-1, c.backoff(base, max, 80), "no overflow for large n")
+	c.jitter = func(n int64) int64 { return 0 }
+	assert.Equal(t, time.Duration(0), c.backoff(base, max, 3), "full jitter reaches zero")
+}
+
+func TestRetryOnConflict(t *testing.T) {
+	srv := newScripted(t,
+		svcError(400, "ResourceInConfiguring.Listener"),
+		svcError(400, "ResourceInConfiguring.Listener"),
+		svcError(400, "ResourceInConfiguring.Listener"),
+		svcError(400, "ResourceInConfiguring.Listener"),
+		svcError(400, "ResourceInConfiguring.Listener"),
+		svcError(400, "ResourceInConfiguring.Listener"),
+		ok(`{"RequestId":"R","JobId":"J"}`))
+	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Retry.RetryOnConflict = true
+		cfg.Retry.MaxAttempts = 2
+	})
+	c.jitter = func(n int64) int64 { return n - 1 }
+	res, out, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, "J", out.JobId)
+	assert.Equal(t, 7, res.Attempts, "conflict retries do not count against MaxAttempts")
+	assert.Equal(t, alicloud.DefaultConflictBaseDelay-1, (*sleeps)[0], "conflicts back off longer")
+	tokens := map[string]bool{}
+	for _, r := range srv.recorded() {
+		tokens[r.Form.Get("ClientToken")] = true
+	}
+	assert.Len(t, tokens, 1)
+}
+
+func TestRetryOnConflictBoundedByMaxConflictWait(t *testing.T) {
+	srv := newScripted(t, svcError(400, "ResourceInConfiguring.Listener"))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Retry.RetryOnConflict = true
+		cfg.Retry.MaxConflictWait = time.Minute
+	})
+	var now time.Time
+	c.now = func() time.Time { now = now.Add(10 * time.Second); return now }
+	res, _, err := call(c, context.Background(), "")
+	assert.ErrorIs(t, err, alicloud.ErrConflict)
+	assert.Less(t, res.Attempts, 10)
+	assert.Greater(t, res.Attempts, 1)
+}
+
+func TestWireFormatV3(t *testing.T) {
+	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Credentials = alicloud.StaticCredentials(testKeyID, testSecret, testToken)
+		cfg.UserAgent = "my-automation/2"
+	})
+	fixed := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return fixed }
+	c.nonce = func() string { return "nonce-1" }
+	var out testResponse
+	_, err := c.Do(context.Background(), &Request{Operation: "DoThing", Params: []signer.Param{
+		{Key: "Name", Value: "a b*~/é"}, {Key: "ListenerId", Value: "lsn-1"}}}, &out)
+	require.NoError(t, err)
+	r := srv.recorded()[0]
+	assert.Equal(t, "ListenerId=lsn-1&Name=a%20b%2A~%2F%C3%A9", r.Body, "sorted, strictly encoded form body")
+	assert.Equal(t, "a b*~/é", r.Form.Get("Name"))
+	assert.Empty(t, r.Form["ClientToken"], "a read operation carries no ClientToken")
+	assert.Equal(t, "DoThing", r.Header.Get("x-acs-action"))
+	assert.Equal(t, "2020-01-01", r.Header.Get("x-acs-version"))
+	assert.Equal(t, "2026-11-25T10:00:00Z", r.Header.Get("x-acs-date"))
+	assert.Equal(t, "nonce-1", r.Header.Get("x-acs-signature-nonce"))
+	assert.Equal(t, testToken, r.Header.Get("x-acs-security-token"))
+	assert.Equal(t, signer.HashHex([]byte(r.Body)), r.Header.Get("x-acs-content-sha256"))
+	assert.Equal(t, "application/x-www-form-urlencoded", r.Header.Get("Content-Type"))
+	assert.Equal(t, "application/json", r.Header.Get("Accept"))
+	assert.Regexp(t, `^listenercerts-alicloud-go/\S+ \(go\S+; \w+/\w+\) svc/2020-01-01 my-automation/2$`, r.Header.Get("User-Agent"))
+	assert.Regexp(t, `^ACS3-HMAC-SHA256 Credential=LTAI-test-key-id,SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$`,
+		r.Header.Get("Authorization"))
+}
+
+func TestWireFormatV1(t *testing.T) {
+	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.SignatureVersion = alicloud.SignatureV1 })
+	_, _, err := call(c, context.Background(), "tok")
+	require.NoError(t, err)
+	r := srv.recorded()[0]
+	for k, v := range map[string]string{
+		"Action": "DoThing", "Version": "2020-01-01", "Format": "JSON", "AccessKeyId": testKeyID,
+		"SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "ListenerId": "lsn-1", "ClientToken": "tok",
+	} {
+		assert.Equal(t, v, r.Form.Get(k), k)
+	}
+	assert.NotEmpty(t, r.Form.Get("SignatureNonce"))
+	assert.NotEmpty(t, r.Form.Get("Timestamp"))
+	assert.Empty(t, r.Header.Get("Authorization"))
+	// The signature covers every parameter but itself.
+	var params []signer.Param
+	for k, vs := range r.Form {
+		if k != "Signature" {
+			params = append(params, signer.Param{Key: k, Value: vs[0]})
+		}
+	}
+	assert.Equal(t, signer.SignV1("POST", params, testSecret), r.Form.Get("Signature"))
+}
+
+func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
+	// The service echoes its string-to-sign; with V1 it contains the token.
+	echo := fmt.Sprintf(`{"RequestId":"R","Code":"SignatureDoesNotMatch","Message":"server string to sign is:POST&%%2F&SecurityToken%%3D%s and secret %s and %s"}`,
+		signer.Encode(signer.Encode(testToken)), testSecret, testToken)
+	srv := newScripted(t, svcError(503, "ServiceUnavailable"), answer{status: 400, body: echo})
+	var logs bytes.Buffer
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Credentials = alicloud.StaticCredentials(testKeyID, testSecret, testToken)
+		cfg.SignatureVersion = alicloud.SignatureV1
+		cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	_, _, err := call(c, context.Background(), "")
+	require.ErrorIs(t, err, alicloud.ErrUnauthorized)
+	signature := srv.recorded()[1].Form.Get("Signature")
+	require.NotEmpty(t, signature)
+	for _, text := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), logs.String()} {
+		assert.NotContains(t, text, testSecret)
+		assert.NotContains(t, text, testToken)
+		assert.NotContains(t, text, signer.Encode(testToken))
+		assert.NotContains(t, text, signature)
+	}
+	assert.Contains(t, err.Error(), "<redacted>")
+	assert.Equal(t, 2, strings.Count(logs.String(), "alicloud request"), "one record per attempt")
+	assert.Contains(t, logs.String(), "code=ServiceUnavailable")
+	assert.Contains(t, logs.String(), "attempt=2")
+	assert.Contains(t, fmt.Sprint(alicloud.Credentials{AccessKeyID: "id", AccessKeySecret: testSecret, SecurityToken: testToken}), "<redacted>")
+}
+
+func TestConcurrentCalls(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		fmt.Fprintf(w, `{"RequestId":"R-%d","JobId":"%s"}`, n.Add(1), r.PostForm.Get("ClientToken"))
+	}))
+	defer srv.Close()
+	c, err := New(alicloud.Config{Region: "cn-hangzhou", Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
+		Endpoint: srv.URL}, testService) // the default, per-client rate limiter: 200 fit in its bucket
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			token := fmt.Sprintf("token-%d", i)
+			res, out, err := call(c, context.Background(), token)
+			if err == nil && (out.JobId != token || res.ClientToken != token) {
+				err = fmt.Errorf("call %d got job %q", i, out.JobId)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	assert.Equal(t, int64(200), n.Load())
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	creds := alicloud.StaticCredentials("a", "b", "")
+	regional := testService
+	regional.RegionRequired = true
+	tests := []struct {
+		name  string
+		cfg   alicloud.Config
+		field string
+	}{
+		{"no credentials", alicloud.Config{Region: "cn-hangzhou"}, "Config.Credentials"},
+		{"no region", alicloud.Config{Credentials: creds}, "Config.Region"},
+		{"bad region", alicloud.Config{Credentials: creds, Region: "CN Hangzhou"}, "Config.Region"},
+		{"bad endpoint scheme", alicloud.Config{Credentials: creds, Region: "cn-hangzhou", Endpoint: "ftp://x"}, "Config.Endpoint"},
+		{"endpoint with path", alicloud.Config{Credentials: creds, Region: "cn-hangzhou", Endpoint: "http://x/api"}, "Config.Endpoint"},
+		{"endpoint without host", alicloud.Config{Credentials: creds, Region: "cn-hangzhou", Endpoint: "http://"}, "Config.Endpoint"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(tc.cfg, regional)
+			var ve *alicloud.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
+		})
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	creds := alicloud.StaticCredentials("a", "b", "")
+	c, err := New(alicloud.Config{Credentials: creds, Region: "cn-shanghai"}, testService)
+	require.NoError(t, err)
+	assert.Equal(t, "https://svc.cn-shanghai.example.com/", c.URL())
+	vpc := testService
+	vpc.Host = func(region string, vpc bool) string {
+		if vpc {
+			return "svc-vpc." + region + ".example.com"
+		}
+		return "svc." + region + ".example.com"
+	}
+	c, err = New(alicloud.Config{Credentials: creds, Region: "cn-shanghai", UseVPCEndpoint: true}, vpc)
+	require.NoError(t, err)
+	assert.Equal(t, "https://svc-vpc.cn-shanghai.example.com/", c.URL())
+	c, err = New(alicloud.Config{Credentials: creds, Region: "cn-shanghai", Endpoint: "http://127.0.0.1:8080"}, vpc)
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8080/", c.URL())
+}
+
+func TestCredentialsRetrievedPerAttempt(t *testing.T) {
+	srv := newScripted(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R"}`))
+	var calls atomic.Int32
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Credentials = alicloud.CredentialsProviderFunc(func(context.Context) (alicloud.Credentials, error) {
+			n := calls.Add(1)
+			return alicloud.Credentials{AccessKeyID: fmt.Sprintf("key-%d", n), AccessKeySecret: "s"}, nil
+		})
+	})
+	_, _, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	reqs := srv.recorded()
+	assert.Contains(t, reqs[0].Header.Get("Authorization"), "Credential=key-1,")
+	assert.Contains(t, reqs[1].Header.Get("Authorization"), "Credential=key-2,", "refreshed credentials are used by the next attempt")
+}
+
+func TestCredentialsErrorIsNotRetried(t *testing.T) {
+	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Credentials = alicloud.CredentialsProviderFunc(func(context.Context) (alicloud.Credentials, error) {
+			return alicloud.Credentials{}, errors.New("no profile")
+		})
+	})
+	res, _, err := call(c, context.Background(), "")
+	assert.ErrorContains(t, err, "no profile")
+	assert.Equal(t, 1, res.Attempts)
+	assert.Empty(t, srv.recorded())
+}

@@ -1,0 +1,58 @@
+// Package validate checks operation inputs before anything is sent, with
+// errors that name the field.
+package validate
+
+import (
+	"strconv"
+
+	"github.com/listenercerts/alicloud"
+)
+
+// MaxClientTokenLength is the longest ClientToken the services accept.
+const MaxClientTokenLength = 64
+
+// ID checks a required resource id: non-empty, printable ASCII without spaces.
+func ID(field, v string) error {
+	if v == "" {
+		return &alicloud.ValidationError{Field: field, Reason: "must not be empty"}
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] > '~' {
+			return &alicloud.ValidationError{Field: field, Reason: strconv.Quote(v) + " contains a space, a control or a non-ASCII character"}
+		}
+	}
+	return nil
+}
+
+// List checks a required list: 1..max items, each a valid ID, no duplicates.
+func List(field string, items []string, max int) error {
+	if len(items) == 0 {
+		return &alicloud.ValidationError{Field: field, Reason: "must hold at least one item"}
+	}
+	if len(items) > max {
+		return &alicloud.ValidationError{Field: field, Reason: "holds " + strconv.Itoa(len(items)) + " items; at most " + strconv.Itoa(max) + " are allowed per call"}
+	}
+	for i, v := range items {
+		name := field + "[" + strconv.Itoa(i) + "]"
+		if err := ID(name, v); err != nil {
+			return err
+		}
+		for j := 0; j < i; j++ { // lists are at most a few dozen items
+			if items[j] == v {
+				return &alicloud.ValidationError{Field: name, Reason: strconv.Quote(v) + " repeats " + field + "[" + strconv.Itoa(j) + "]"}
+			}
+		}
+	}
+	return nil
+}
+
+// ClientToken checks an optional ClientToken: at most 64 printable ASCII characters.
+func ClientToken(v string) error {
+	if len(v) > MaxClientTokenLength {
+		return &alicloud.ValidationError{Field: "ClientToken", Reason: "is longer than " + strconv.Itoa(MaxClientTokenLength) + " characters"}
+	}
+	if v == "" {
+		return nil
+	}
+	return ID("ClientToken", v)
+}
