@@ -1,0 +1,150 @@
+package alb
+
+import (
+	"context"
+	"iter"
+	"strconv"
+
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/signer"
+	"github.com/listenercerts/alicloud/internal/transport"
+	"github.com/listenercerts/alicloud/internal/validate"
+)
+
+// Certificate statuses reported by ListListenerCertificates.
+const (
+	StatusAssociating  = "Associating"
+	StatusAssociated   = "Associated"
+	StatusDissociating = "Dissociating"
+	StatusDissociated  = "Dissociated"
+)
+
+// MaxListResults is the largest page ListListenerCertificates returns.
+const MaxListResults = 100
+
+// ListListenerCertificatesInput is the input of [Client.ListListenerCertificates].
+type ListListenerCertificatesInput struct {
+	ListenerID      string   // required
+	CertificateType string   // "Server" or "Ca"; empty = all
+	CertificateIDs  []string // optional filter (wire: CertificateIds.N)
+	NextToken       string   // from the previous page
+	MaxResults      int      // 1..MaxListResults; 0 = service default (20)
+}
+
+// ListenerCertificate is one certificate of a listener.
+type ListenerCertificate struct {
+	CertificateID   string
+	CertificateType string // "Server" or "Ca"
+	IsDefault       bool
+	Status          string // Associating, Associated, Dissociating, Dissociated
+}
+
+// ListListenerCertificatesOutput is one page of certificates.
+type ListListenerCertificatesOutput struct {
+	Certificates []ListenerCertificate
+	NextToken    string // empty on the last page
+	TotalCount   int
+	RequestID    string
+}
+
+type listCertificatesResponse struct {
+	RequestId    string
+	NextToken    string
+	TotalCount   int
+	Certificates []struct {
+		CertificateId   string
+		CertificateType string
+		IsDefault       bool
+		Status          string
+	}
+}
+
+func (r *listCertificatesResponse) RequestID() string { return r.RequestId }
+
+// ListListenerCertificates returns one page of the certificates of a
+// listener, with their association status. Use [Client.AllListenerCertificates]
+// to walk every page. The service's legacy spelling "Diassociating" is
+// reported as StatusDissociating.
+func (c *Client) ListListenerCertificates(ctx context.Context, in *ListListenerCertificatesInput) (*ListListenerCertificatesOutput, error) {
+	if in == nil {
+		return nil, &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
+	}
+	if err := validate.ID("ListenerID", in.ListenerID); err != nil {
+		return nil, err
+	}
+	if in.CertificateType != "" && in.CertificateType != "Server" && in.CertificateType != "Ca" {
+		return nil, &alicloud.ValidationError{Field: "CertificateType", Reason: strconv.Quote(in.CertificateType) + " is not \"Server\" or \"Ca\""}
+	}
+	if in.MaxResults < 0 || in.MaxResults > MaxListResults {
+		return nil, &alicloud.ValidationError{Field: "MaxResults", Reason: "must be between 1 and " + strconv.Itoa(MaxListResults) + " (0 for the default)"}
+	}
+	params := []signer.Param{{Key: "ListenerId", Value: in.ListenerID}}
+	if in.CertificateType != "" {
+		params = append(params, signer.Param{Key: "CertificateType", Value: in.CertificateType})
+	}
+	for i, id := range in.CertificateIDs {
+		if err := validate.ID("CertificateIDs["+strconv.Itoa(i)+"]", id); err != nil {
+			return nil, err
+		}
+		params = append(params, signer.Param{Key: "CertificateIds." + strconv.Itoa(i+1), Value: id})
+	}
+	if in.NextToken != "" {
+		params = append(params, signer.Param{Key: "NextToken", Value: in.NextToken})
+	}
+	if in.MaxResults > 0 {
+		params = append(params, signer.Param{Key: "MaxResults", Value: strconv.Itoa(in.MaxResults)})
+	}
+	var resp listCertificatesResponse
+	if _, err := c.t.Do(ctx, &transport.Request{Operation: "ListListenerCertificates", Params: params}, &resp); err != nil {
+		return nil, err
+	}
+	out := &ListListenerCertificatesOutput{
+		Certificates: make([]ListenerCertificate, len(resp.Certificates)),
+		NextToken:    resp.NextToken,
+		TotalCount:   resp.TotalCount,
+		RequestID:    resp.RequestId,
+	}
+	for i, cert := range resp.Certificates {
+		status := cert.Status
+		if status == "Diassociating" {
+			status = StatusDissociating
+		}
+		out.Certificates[i] = ListenerCertificate{CertificateID: cert.CertificateId, CertificateType: cert.CertificateType,
+			IsDefault: cert.IsDefault, Status: status}
+	}
+	return out, nil
+}
+
+// AllListenerCertificates returns an iterator over the certificates of
+// every page, starting at in.NextToken. It stops at the first error, which
+// it yields. in is not modified.
+//
+//	for cert, err := range client.AllListenerCertificates(ctx, &alb.ListListenerCertificatesInput{ListenerID: id}) {
+//		if err != nil { return err }
+//		fmt.Println(cert.CertificateID, cert.Status)
+//	}
+func (c *Client) AllListenerCertificates(ctx context.Context, in *ListListenerCertificatesInput) iter.Seq2[ListenerCertificate, error] {
+	return func(yield func(ListenerCertificate, error) bool) {
+		if in == nil {
+			yield(ListenerCertificate{}, &alicloud.ValidationError{Field: "input", Reason: "must not be nil"})
+			return
+		}
+		page := *in
+		for {
+			out, err := c.ListListenerCertificates(ctx, &page)
+			if err != nil {
+				yield(ListenerCertificate{}, err)
+				return
+			}
+			for _, cert := range out.Certificates {
+				if !yield(cert, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" || out.NextToken == page.NextToken {
+				return
+			}
+			page.NextToken = out.NextToken
+		}
+	}
+}

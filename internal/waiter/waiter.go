@@ -1,0 +1,103 @@
+// Package waiter is the polling loop shared by the service waiters: a
+// growing, jittered delay between polls, bounded by maxWait and ctx.
+package waiter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"time"
+
+	"github.com/listenercerts/alicloud"
+)
+
+// Check polls once. It returns done when the wait is over, otherwise a
+// description of what is still pending; a non-nil error ends the wait
+// at once (a terminal failure).
+type Check func(ctx context.Context) (done bool, pending string, err error)
+
+// Poller runs checks. The zero value is ready to use.
+type Poller struct {
+	// Replaced in tests.
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Jitter func(n int64) int64
+}
+
+// Wait sleeps opts.MinDelay, then checks; until the check is done it sleeps
+// a delay that grows by half each time (jittered by ±25 %, capped at
+// opts.MaxDelay and at the time left) and checks again. When maxWait passes
+// first it returns an error matching alicloud.ErrWaitTimeout that names what
+// was pending; when ctx ends first, an error matching ctx.Err(). what names
+// the thing waited for, for error messages.
+func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptions, maxWait time.Duration, check Check) error {
+	if maxWait <= 0 {
+		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	}
+	opts = opts.WithDefaults()
+	sleep, jitter := p.Sleep, p.Jitter
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	if jitter == nil {
+		jitter = mrand.Int64N
+	}
+	start := time.Now()
+	deadline := start.Add(maxWait)
+	waitCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	pending := what
+	delay := opts.MinDelay
+	for polls := 0; ; polls++ {
+		d := delay
+		if polls > 0 { // the first delay is exactly MinDelay
+			d = d*3/4 + time.Duration(jitter(int64(d)/2+1))
+		}
+		if left := time.Until(deadline); d > left {
+			d = left
+		}
+		if err := sleep(waitCtx, d); err != nil {
+			return timeoutOr(ctx, what, pending, maxWait, polls)
+		}
+		done, p, err := check(waitCtx)
+		if err != nil {
+			if ctx.Err() == nil && waitCtx.Err() != nil {
+				return timeoutOr(ctx, what, pending, maxWait, polls+1)
+			}
+			if ctx.Err() != nil {
+				return fmt.Errorf("waiting for %s: %w", what, errors.Join(ctx.Err(), err))
+			}
+			return err
+		}
+		if done {
+			return nil
+		}
+		pending = p
+		if delay = delay * 3 / 2; delay > opts.MaxDelay {
+			delay = opts.MaxDelay
+		}
+	}
+}
+
+func timeoutOr(ctx context.Context, what, pending string, maxWait time.Duration, polls int) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("waiting for %s: %w (still pending: %s)", what, err, pending)
+	}
+	return fmt.Errorf("%w: %s not reached within %s (%d polls); still pending: %s",
+		alicloud.ErrWaitTimeout, what, maxWait, polls, pending)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,94 @@
+package waiter
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/listenercerts/alicloud"
+)
+
+func TestDelaysGrowWithJitterAndCap(t *testing.T) {
+	var sleeps []time.Duration
+	p := Poller{
+		Sleep:  func(ctx context.Context, d time.Duration) error { sleeps = append(sleeps, d); return nil },
+		Jitter: func(n int64) int64 { return n - 1 }, // the top of the jitter range
+	}
+	polls := 0
+	err := p.Wait(context.Background(), "x", alicloud.WaiterOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 400 * time.Millisecond},
+		time.Hour, func(context.Context) (bool, string, error) {
+			polls++
+			return polls == 6, "y", nil
+		})
+	require.NoError(t, err)
+	require.Len(t, sleeps, 6)
+	assert.Equal(t, 100*time.Millisecond, sleeps[0], "the first delay is MinDelay")
+	for i := 1; i < len(sleeps); i++ {
+		assert.LessOrEqual(t, sleeps[i], 400*time.Millisecond*5/4, "capped (plus jitter)")
+	}
+	assert.Greater(t, sleeps[2], sleeps[1], "growing")
+	assert.Greater(t, sleeps[4], 300*time.Millisecond, "reaches the cap")
+}
+
+func TestTimeoutWithinOnePollInterval(t *testing.T) {
+	start := time.Now()
+	err := Poller{}.Wait(context.Background(), "the thing", alicloud.WaiterOptions{MinDelay: 10 * time.Millisecond, MaxDelay: 20 * time.Millisecond},
+		150*time.Millisecond, func(context.Context) (bool, string, error) { return false, "cert-1 (Dissociating)", nil })
+	elapsed := time.Since(start)
+	require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
+	assert.Contains(t, err.Error(), "cert-1 (Dissociating)")
+	assert.Contains(t, err.Error(), "the thing")
+	assert.GreaterOrEqual(t, elapsed, 150*time.Millisecond)
+	assert.Less(t, elapsed, 150*time.Millisecond+time.Second, "returns about when maxWait passes")
+}
+
+func TestTimeoutCutsALongDelay(t *testing.T) {
+	start := time.Now()
+	err := Poller{}.Wait(context.Background(), "x", alicloud.WaiterOptions{MinDelay: time.Hour},
+		50*time.Millisecond, func(context.Context) (bool, string, error) { return false, "", nil })
+	require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
+	assert.Less(t, time.Since(start), 5*time.Second, "the delay never outlasts maxWait")
+}
+
+func TestCancelReturnsPromptly(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	polled := make(chan struct{}, 1)
+	go func() {
+		done <- Poller{}.Wait(ctx, "x", alicloud.WaiterOptions{MinDelay: time.Millisecond, MaxDelay: time.Hour}, time.Hour,
+			func(context.Context) (bool, string, error) {
+				select {
+				case polled <- struct{}{}:
+				default:
+				}
+				return false, "p", nil
+			})
+	}()
+	<-polled
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.NotErrorIs(t, err, alicloud.ErrWaitTimeout)
+	case <-time.After(time.Second):
+		t.Fatal("Wait did not return after cancel")
+	}
+}
+
+func TestTerminalErrorEndsAtOnce(t *testing.T) {
+	boom := errors.New("listener deleted")
+	polls := 0
+	err := Poller{Sleep: func(context.Context, time.Duration) error { return nil }}.Wait(context.Background(), "x",
+		alicloud.WaiterOptions{}, time.Hour, func(context.Context) (bool, string, error) { polls++; return false, "", boom })
+	assert.ErrorIs(t, err, boom)
+	assert.Equal(t, 1, polls)
+}
+
+func TestInvalidMaxWait(t *testing.T) {
+	err := Poller{}.Wait(context.Background(), "x", alicloud.WaiterOptions{}, 0, nil)
+	assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
+}
