@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+
+	"github.com/google/uuid"
 )
 
 // SignatureVersion selects how requests are signed.
@@ -72,3 +74,9 @@ func LoadDefaultConfig(ctx context.Context, region string) (Config, error) {
 	}
 	return Config{Region: region, Credentials: creds}, nil
 }
+
+// NewClientToken returns a fresh ClientToken (a random UUID). Operations
+// generate one per call when the input has none; generate your own when you
+// want to resume a call safely after your process stopped: the service acts
+// once per token.
+func NewClientToken() string { return uuid.NewString() }

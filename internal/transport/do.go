@@ -39,7 +39,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 	if req.Idempotent {
 		res.ClientToken = req.ClientToken
 		if res.ClientToken == "" {
-			res.ClientToken = NewClientToken()
+			res.ClientToken = alicloud.NewClientToken()
 		}
 		params = append(params[:len(params):len(params)], signer.Param{Key: "ClientToken", Value: res.ClientToken})
 	}

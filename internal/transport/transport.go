@@ -20,8 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/signer"
 )
@@ -160,9 +158,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
-
-// NewClientToken returns a fresh ClientToken (a random UUID).
-func NewClientToken() string { return uuid.NewString() }
 
 // Request is one logical call.
 type Request struct {
