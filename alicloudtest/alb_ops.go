@@ -1,0 +1,259 @@
+package alicloudtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// ALB error codes of DissociateAdditionalCertificatesFromListener, with
+// their HTTP status.
+const (
+	CodeALBListenerNotFound         = "ResourceNotFound.Listener"              // 404
+	CodeALBHTTPListenerNotSupported = "OperationDenied.HttpListenerNotSupport" // 400
+	CodeALBListenerConfiguring      = "ResourceInConfiguring.Listener"         // 400
+	CodeALBListenerIncorrectStatus  = "IncorrectStatus.Listener"               // 400
+	CodeALBDefaultCertificateUsed   = "OperationDenied.DefaultCertificateUsed" // 400
+	CodeALBCertificateNotAssociated = "ResourceNotAssociated.Certificate"      // 400
+	// CodeDryRunOperation (400) answers a DryRun whose precheck passed.
+	CodeDryRunOperation = "DryRunOperation"
+)
+
+const (
+	msgDryRunPassed                  = "Request validation has been passed with DryRun flag set."
+	albDissociateAPI                 = "DissociateAdditionalCertificatesFromListener"
+	albMaxResults                    = 100
+	albDefaultMaxResults             = 20
+	albCertificateTypeServer         = "Server"
+	albCertificateTypeCA             = "Ca"
+	albJobResourceType               = "listener"
+	albJobOperateType                = "Update"
+	albListenerNotFoundMessageFormat = "The specified resource %s is not found."
+)
+
+func albListenerNotFound(id string) *apiError {
+	return errorf(http.StatusNotFound, CodeALBListenerNotFound, albListenerNotFoundMessageFormat, id)
+}
+
+// opDissociate is DissociateAdditionalCertificatesFromListener. Checks, in
+// order: parameters, listener exists, not HTTP, not configuring, running,
+// no default certificate, every certificate Associated; then DryRun.
+func (a *ALB) opDissociate(c *call) (any, *apiError) {
+	listenerID, aerr := requiredParam(c.params, "ListenerId")
+	if aerr != nil {
+		return nil, aerr
+	}
+	certs, aerr := listParam(c.params, "Certificates.", ".CertificateId", ALBMaxDissociateCertificates)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if len(certs) == 0 {
+		return nil, missingParameter("Certificates.1.CertificateId")
+	}
+	dryRun, aerr := boolParam(c.params, "DryRun")
+	if aerr != nil {
+		return nil, aerr
+	}
+	token, aerr := clientToken(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+
+	a.e.mu.Lock()
+	defer a.e.mu.Unlock()
+	if !dryRun {
+		if res, aerr := a.e.idem.replay(c, token); res != nil || aerr != nil {
+			return res, aerr
+		}
+	}
+	l := a.listeners[listenerID]
+	switch {
+	case l == nil:
+		return nil, albListenerNotFound(listenerID)
+	case l.protocol == "HTTP":
+		return nil, errorf(http.StatusBadRequest, CodeALBHTTPListenerNotSupported,
+			"The operation is not allowed because of %s.", "HTTP listener "+listenerID)
+	case l.status == ALBListenerConfiguring:
+		return nil, errorf(http.StatusBadRequest, CodeALBListenerConfiguring,
+			"The specified resource of %s is being configured, please try again later.", "listener "+listenerID)
+	case l.status != ALBListenerRunning:
+		return nil, errorf(http.StatusBadRequest, CodeALBListenerIncorrectStatus,
+			"The status of %s [%s] is incorrect.", "listener", listenerID)
+	}
+	for _, id := range certs {
+		if id == l.defaultCert {
+			return nil, errorf(http.StatusBadRequest, CodeALBDefaultCertificateUsed,
+				"The operation is not allowed because of %s.", "default certificate "+id+" of listener "+listenerID)
+		}
+	}
+	for _, id := range certs {
+		i := slices.IndexFunc(l.certs, func(x *albCert) bool { return x.id == id })
+		if i < 0 || l.certs[i].status != ALBCertificateAssociated {
+			return nil, errorf(http.StatusBadRequest, CodeALBCertificateNotAssociated,
+				"The specified resource %s is not associated.", "certificate "+id)
+		}
+	}
+	if dryRun {
+		return nil, errorf(http.StatusBadRequest, CodeDryRunOperation, msgDryRunPassed)
+	}
+
+	j := a.startJobLocked(l, certs, albDissociateAPI)
+	res, err := json.Marshal(struct {
+		JobID string `json:"JobId"`
+	}{j.ID})
+	if err != nil {
+		return nil, internalError()
+	}
+	a.e.idem.remember(c, token, res)
+	a.e.stats.acted(c.action, token)
+	return rawResult(res), nil
+}
+
+type albCertificateOut struct {
+	CertificateID   string `json:"CertificateId"`
+	IsDefault       bool   `json:"IsDefault"`
+	Status          string `json:"Status"`
+	CertificateType string `json:"CertificateType"`
+}
+
+type albListCertificatesOut struct {
+	TotalCount   int                 `json:"TotalCount"`
+	NextToken    string              `json:"NextToken"`
+	MaxResults   int                 `json:"MaxResults"`
+	Certificates []albCertificateOut `json:"Certificates"`
+}
+
+// opListListenerCertificates is ListListenerCertificates: the default
+// certificate first, then the additional ones (dissociated ones included),
+// filtered by CertificateType and CertificateIds.N, paginated.
+func (a *ALB) opListListenerCertificates(c *call) (any, *apiError) {
+	listenerID, aerr := requiredParam(c.params, "ListenerId")
+	if aerr != nil {
+		return nil, aerr
+	}
+	certType := c.params.Get("CertificateType")
+	if certType != "" && certType != albCertificateTypeServer && certType != albCertificateTypeCA {
+		return nil, invalidParameter("CertificateType", "%q is not one of Server, Ca", certType)
+	}
+	ids, aerr := listParam(c.params, "CertificateIds.", "", 0)
+	if aerr != nil {
+		return nil, aerr
+	}
+	max, aerr := intParam(c.params, "MaxResults", albDefaultMaxResults, 1, albMaxResults)
+	if aerr != nil {
+		return nil, aerr
+	}
+	scope := "alb-certs|" + listenerID
+	offset, aerr := pageOffset(c.params, scope)
+	if aerr != nil {
+		return nil, aerr
+	}
+
+	a.e.mu.Lock()
+	defer a.e.mu.Unlock()
+	l := a.listeners[listenerID]
+	if l == nil {
+		return nil, albListenerNotFound(listenerID)
+	}
+	all := make([]albCertificateOut, 0, len(l.certs)+1)
+	if certType != albCertificateTypeCA { // the emulator's certificates are all server certificates
+		if l.defaultCert != "" {
+			all = append(all, albCertificateOut{l.defaultCert, true, ALBCertificateAssociated, albCertificateTypeServer})
+		}
+		for _, x := range l.certs {
+			all = append(all, albCertificateOut{x.id, false, x.status, albCertificateTypeServer})
+		}
+	}
+	if len(ids) > 0 {
+		all = slices.DeleteFunc(all, func(x albCertificateOut) bool { return !slices.Contains(ids, x.CertificateID) })
+	}
+	lo, hi, next := page(len(all), offset, max, scope)
+	return albListCertificatesOut{
+		TotalCount:   len(all),
+		NextToken:    next,
+		MaxResults:   max,
+		Certificates: all[lo:hi],
+	}, nil
+}
+
+type albJobOut struct {
+	ID           string `json:"Id"`
+	APIName      string `json:"ApiName"`
+	Status       string `json:"Status"`
+	OperateType  string `json:"OperateType"`
+	ResourceID   string `json:"ResourceId"`
+	ResourceType string `json:"ResourceType"`
+	ErrorCode    string `json:"ErrorCode,omitempty"`
+	ErrorMessage string `json:"ErrorMessage,omitempty"`
+	CreateTime   int64  `json:"CreateTime"`
+	ModifyTime   int64  `json:"ModifyTime"`
+}
+
+type albListJobsOut struct {
+	TotalCount int         `json:"TotalCount"`
+	NextToken  string      `json:"NextToken"`
+	MaxResults int         `json:"MaxResults"`
+	Jobs       []albJobOut `json:"Jobs"`
+}
+
+// opListAsynJobs is ListAsynJobs: the jobs, oldest first, filtered by
+// JobIds.N, ResourceIds.N, ResourceType, ApiName and BeginTime/EndTime
+// (creation time in ms), paginated.
+func (a *ALB) opListAsynJobs(c *call) (any, *apiError) {
+	jobIDs, aerr := listParam(c.params, "JobIds.", "", 0)
+	if aerr != nil {
+		return nil, aerr
+	}
+	resourceIDs, aerr := listParam(c.params, "ResourceIds.", "", 0)
+	if aerr != nil {
+		return nil, aerr
+	}
+	const maxInt = int(^uint(0) >> 1)
+	begin, aerr := intParam(c.params, "BeginTime", 0, 0, maxInt)
+	if aerr != nil {
+		return nil, aerr
+	}
+	end, aerr := intParam(c.params, "EndTime", maxInt, 0, maxInt)
+	if aerr != nil {
+		return nil, aerr
+	}
+	max, aerr := intParam(c.params, "MaxResults", albDefaultMaxResults, 1, albMaxResults)
+	if aerr != nil {
+		return nil, aerr
+	}
+	const scope = "alb-jobs"
+	offset, aerr := pageOffset(c.params, scope)
+	if aerr != nil {
+		return nil, aerr
+	}
+	resourceType := c.params.Get("ResourceType")
+	apiName := c.params.Get("ApiName")
+
+	a.e.mu.Lock()
+	defer a.e.mu.Unlock()
+	var all []albJobOut
+	for _, j := range a.jobs {
+		created := j.CreateTime.UnixMilli()
+		switch {
+		case len(jobIDs) > 0 && !slices.Contains(jobIDs, j.ID),
+			len(resourceIDs) > 0 && !slices.Contains(resourceIDs, j.ResourceID),
+			resourceType != "" && !strings.EqualFold(resourceType, albJobResourceType),
+			apiName != "" && apiName != j.APIName,
+			created < int64(begin) || created > int64(end):
+			continue
+		}
+		all = append(all, albJobOut{
+			ID: j.ID, APIName: j.APIName, Status: j.Status, OperateType: albJobOperateType,
+			ResourceID: j.ResourceID, ResourceType: albJobResourceType,
+			ErrorCode: j.ErrorCode, ErrorMessage: j.ErrorMessage,
+			CreateTime: created, ModifyTime: j.ModifyTime.UnixMilli(),
+		})
+	}
+	lo, hi, next := page(len(all), offset, max, scope)
+	jobs := all[lo:hi]
+	if jobs == nil {
+		jobs = []albJobOut{}
+	}
+	return albListJobsOut{TotalCount: len(all), NextToken: next, MaxResults: max, Jobs: jobs}, nil
+}

@@ -1,0 +1,99 @@
+// Package alicloudtest is a local, stateful emulator of the two Alibaba
+// Cloud APIs this module wraps: Application Load Balancer (ALB, version
+// 2020-06-16) and Global Accelerator (GA, version 2019-11-20). It is to
+// these services what net/http/httptest is to HTTP: start one per test, point
+// a client at it, assert on its state.
+//
+//	func TestDetach(t *testing.T) {
+//		srv := alicloudtest.NewServer(alicloudtest.WithALBDissociateDelay(50 * time.Millisecond))
+//		defer srv.Close()
+//		srv.ALB.AddListener(alicloudtest.ALBListener{
+//			ID: "lsn-1", Protocol: "HTTPS",
+//			DefaultCertificateID: "cert-0", AdditionalCertificateIDs: []string{"cert-1"},
+//		})
+//
+//		client, _ := alb.New(srv.Config()) // region cn-hangzhou, endpoint srv.URL, srv's AccessKey
+//		_, err := client.DissociateAndWait(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
+//			ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"},
+//		}, time.Minute)
+//		...
+//		l, _ := srv.ALB.Listener("lsn-1")
+//		// l.CertificateStatus("cert-1") == "Dissociated"
+//		// srv.Stats().Actions == 1, however often the client retried
+//	}
+//
+// The package also serves a standalone emulator: see cmd/alicloud-emulator,
+// built on [New], which returns the same handler as an [http.Handler].
+//
+// # Wire format
+//
+// Requests are RPC style: POST (or GET) to "/", parameters in the query
+// string and/or an application/x-www-form-urlencoded body (merged), the
+// operation in Action and Version (parameters, or the x-acs-action and
+// x-acs-version headers). Arrays are flattened with 1-based indexes
+// (Certificates.1.CertificateId, Domains.1). Answers are JSON; errors are
+// {"RequestId","HostId","Code","Message","Recommend"} with the HTTP status
+// the service uses, and every answer carries an upper-case UUID RequestId.
+//
+// # Authentication
+//
+// Requests are authenticated as the services do it, by a verifier written
+// independently of the SDK's signer: signature V3 (ACS3-HMAC-SHA256 in the
+// Authorization header; the canonical request is rebuilt from what arrived,
+// host and every x-acs-* header must be signed, x-acs-content-sha256 must be
+// the body's digest) or V1 (HMAC-SHA1 in the Signature parameter). The
+// timestamp must be within 15 minutes of the emulator's clock, a nonce may
+// be used once per AccessKey within 15 minutes, and STS credentials from
+// [Emulator.IssueSTS] need their security token. Failures answer
+// IncompleteSignature, MissingAccessKeyId, InvalidAccessKeyId.NotFound (404),
+// InvalidAccessKeyId.Inactive, SignatureDoesNotMatch, InvalidTimeStamp.Format,
+// InvalidTimeStamp.Expired, SignatureNonceUsed, InvalidSecurityToken.Expired,
+// InvalidSecurityToken.MismatchWithAccessKey or InvalidSecurityToken.Malformed
+// (400 unless noted). No message ever contains a secret or a token.
+//
+// # Pipeline
+//
+// Each request goes through: parsing (malformed: 400 InvalidParameter; over
+// 1 MiB: 400 InvalidParameter), injected faults ([Emulator.InjectFault]),
+// authentication, dispatch (404 InvalidVersion / InvalidAction.NotFound),
+// the rate limit (400 Throttling.User, a token bucket per account and
+// operation, 200 per 60 s by default), parameter validation (400
+// MissingParameter / InvalidParameter naming the parameter), idempotency
+// (a repeated ClientToken with the same parameters replays the first
+// successful answer; with other parameters it is 400
+// IdempotentParameterMismatch), and the operation. A panic is answered 500
+// InternalError.
+//
+// # ALB
+//
+// DissociateAdditionalCertificatesFromListener checks, in order: parameters;
+// 404 ResourceNotFound.Listener; 400 OperationDenied.HttpListenerNotSupport
+// (HTTP listener); 400 ResourceInConfiguring.Listener (a job runs on it);
+// 400 IncorrectStatus.Listener (not Running); 400
+// OperationDenied.DefaultCertificateUsed; 400
+// ResourceNotAssociated.Certificate; with DryRun=true it then answers 400
+// DryRunOperation and changes nothing. Otherwise it starts a job: the
+// certificates turn Dissociating and the listener Configuring; after the
+// delay ([WithALBDissociateDelay]) the certificates are Dissociated (still
+// listed), the job Succeeded and the listener Running again.
+// ListListenerCertificates and ListAsynJobs report it.
+//
+// # GA
+//
+// DissociateAdditionalCertificatesFromListener checks, in order: parameters
+// (RegionId must be cn-hangzhou); NotExist.Accelerator; NotExist.Listener
+// (also for a listener of another accelerator); StateError.Accelerator (the
+// accelerator is not active, e.g. within the busy window of an earlier
+// change); NotActive.Listener; NotExist.Certificate (a domain without an
+// additional certificate) — all 400. It then removes the domains' certificates;
+// the listener is updating and the accelerator configuring until the delay
+// ([WithGADissociateDelay]) has passed. DescribeListener and
+// ListListenerCertificates report it.
+//
+// # Testing retries
+//
+// [Emulator.InjectFault] throttles, fails (500, 503), delays or drops
+// requests, before or (FaultDropAfterAction) after acting;
+// [Emulator.Stats], [Emulator.ActionsByClientToken] and [Emulator.Requests]
+// prove what arrived and what was done.
+package alicloudtest

@@ -1,0 +1,333 @@
+package alicloudtest
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// call is one request on its way through the emulator.
+type call struct {
+	r         *http.Request
+	body      []byte
+	params    url.Values // query and form parameters, merged (query first)
+	query     url.Values // the URL query alone (V3 signs only this)
+	action    string
+	version   string
+	product   string // "Alb" or "Ga" for the Recommend URL; "" when unknown
+	requestID string
+	keyID     string // the AccessKeyId the request names, if any
+	account   string // whose rate limit and ClientTokens the request uses
+	mode      string // "V3", "V1" or "" (unsigned)
+}
+
+// operation is the handler of one (Version, Action).
+type operation func(c *call) (any, *apiError)
+
+// rawResult is a response already encoded as a JSON object, without RequestId.
+type rawResult []byte
+
+const (
+	albVersion = "2020-06-16"
+	gaVersion  = "2019-11-20"
+)
+
+// opTable is the operations of one API version.
+type opTable struct {
+	product string // for the Recommend URL: "Alb" or "Ga"
+	ops     map[string]operation
+}
+
+func (e *Emulator) buildOperations() map[string]opTable {
+	return map[string]opTable{
+		albVersion: {product: "Alb", ops: map[string]operation{
+			"DissociateAdditionalCertificatesFromListener": e.ALB.opDissociate,
+			"ListListenerCertificates":                     e.ALB.opListListenerCertificates,
+			"ListAsynJobs":                                 e.ALB.opListAsynJobs,
+		}},
+		gaVersion: {product: "Ga", ops: map[string]operation{
+			"DissociateAdditionalCertificatesFromListener": e.GA.opDissociate,
+			"DescribeListener":         e.GA.opDescribeListener,
+			"ListListenerCertificates": e.GA.opListListenerCertificates,
+		}},
+	}
+}
+
+// operations returns the handlers of version and its product name.
+func (e *Emulator) operations(version string) (map[string]operation, string) {
+	t := e.ops[version]
+	return t.ops, t.product
+}
+
+// ServeHTTP answers one RPC-style request: parse, inject faults, authenticate,
+// dispatch on Version and Action, rate-limit, act, answer. It never panics:
+// an unexpected failure is answered 500 InternalError.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{r: r, requestID: newRequestID()}
+	status, code := 0, ""
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler { //nolint:errorlint // sentinel identity is the contract
+				e.record(c, 0, "")
+				panic(v)
+			}
+			status, code = e.writeError(w, c, internalError())
+		}
+		e.record(c, status, code)
+	}()
+	e.stats.request()
+	status, code = e.serve(w, c)
+}
+
+// serve runs the request pipeline and returns the status and error code it
+// answered with (0 when the connection was dropped).
+func (e *Emulator) serve(w http.ResponseWriter, c *call) (int, string) {
+	if aerr := e.parse(w, c); aerr != nil {
+		e.stats.action(c.action)
+		return e.writeError(w, c, aerr)
+	}
+	e.stats.action(c.action)
+
+	// Faults other than FaultDropAfterAction strike before authentication:
+	// the request leaves no trace (nonce unused, no rate-limit token taken,
+	// nothing done).
+	if f, ok := e.faults.pick(c.action, false); ok {
+		e.stats.fault()
+		switch f.Kind {
+		case FaultThrottle:
+			return e.writeError(w, c, throttled())
+		case FaultInternalError:
+			return e.writeError(w, c, internalError())
+		case FaultServiceUnavailable:
+			return e.writeError(w, c, errorf(http.StatusServiceUnavailable, CodeServiceUnavailable, msgServiceUnavailable))
+		case FaultDropConnection:
+			dropConnection(w)
+			return 0, ""
+		case FaultDelay:
+			t := time.NewTimer(f.Delay)
+			select {
+			case <-t.C:
+			case <-c.r.Context().Done():
+				t.Stop()
+				return 0, ""
+			case <-e.done:
+				t.Stop()
+			}
+		}
+	}
+
+	if aerr := e.authenticate(c); aerr != nil {
+		return e.writeError(w, c, aerr)
+	}
+	if c.action == "" {
+		return e.writeError(w, c, missingParameter("Action"))
+	}
+	if c.version == "" {
+		return e.writeError(w, c, missingParameter("Version"))
+	}
+	ops, product := e.operations(c.version)
+	if ops == nil {
+		return e.writeError(w, c, errorf(http.StatusNotFound, CodeInvalidVersion,
+			"Specified parameter Version %q is not valid.", c.version))
+	}
+	c.product = product
+	op := ops[c.action]
+	if op == nil {
+		return e.writeError(w, c, errorf(http.StatusNotFound, CodeInvalidAction,
+			"Specified api %q is not found for version %s, please check your url and method.", c.action, c.version))
+	}
+	if ok, wait := e.limiter.allow(c.account, c.action, e.now()); !ok {
+		e.stats.throttled()
+		aerr := throttled()
+		aerr.header = http.Header{"X-Ratelimit-User-Api": {"TimeLeft:" + strconv.FormatInt(wait.Milliseconds()+1, 10)}}
+		return e.writeError(w, c, aerr)
+	}
+
+	result, aerr := op(c)
+
+	if _, ok := e.faults.pick(c.action, true); ok {
+		e.stats.fault()
+		dropConnection(w)
+		return 0, ""
+	}
+	if aerr != nil {
+		return e.writeError(w, c, aerr)
+	}
+	return e.writeResult(w, c, result), ""
+}
+
+// parse reads the body and the parameters, and finds Action and Version.
+func (e *Emulator) parse(w http.ResponseWriter, c *call) *apiError {
+	r := c.r
+	// Action and Version first, so that even a rejected request is counted
+	// under its operation.
+	c.action = r.Header.Get(headerAction)
+	c.version = r.Header.Get(headerVersion)
+	query, qerr := url.ParseQuery(r.URL.RawQuery)
+	if c.action == "" {
+		c.action = query.Get("Action")
+	}
+	if c.version == "" {
+		c.version = query.Get("Version")
+	}
+	_, c.product = e.operations(c.version)
+
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return errorf(http.StatusMethodNotAllowed, CodeUnsupportedHTTPMethod,
+			"The HTTP method %s is not supported; use POST or GET.", r.Method)
+	}
+	if r.URL.Path != "/" && r.URL.Path != "" {
+		return errorf(http.StatusNotFound, CodeInvalidAction,
+			"Specified api is not found, please check your url and method: path %q.", r.URL.Path)
+	}
+	if qerr != nil {
+		return invalidParameter("QueryString", "the query string is malformed: %v", qerr)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return invalidParameter("Body", "the request body exceeds %d bytes", MaxBodyBytes)
+		}
+		return invalidParameter("Body", "the request body could not be read: %v", err)
+	}
+	c.body = body
+	c.query = query
+	c.params = query
+	if len(body) > 0 {
+		ct := r.Header.Get("Content-Type")
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/x-www-form-urlencoded" {
+			return invalidParameter("Content-Type",
+				"%q is not supported; send parameters in the query string or an application/x-www-form-urlencoded body", ct)
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return invalidParameter("Body", "the body is not valid application/x-www-form-urlencoded: %v", err)
+		}
+		merged := make(url.Values, len(query)+len(form))
+		for k, vs := range query {
+			merged[k] = vs
+		}
+		for k, vs := range form {
+			merged[k] = append(merged[k][:len(merged[k]):len(merged[k])], vs...)
+		}
+		c.params = merged
+		if c.action == "" {
+			c.action = form.Get("Action")
+		}
+		if c.version == "" {
+			c.version = form.Get("Version")
+			_, c.product = e.operations(c.version)
+		}
+	}
+	return nil
+}
+
+// errorBody is the services' error document.
+type errorBody struct {
+	RequestID string `json:"RequestId"`
+	HostID    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+func (e *Emulator) writeError(w http.ResponseWriter, c *call, aerr *apiError) (int, string) {
+	rec := "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(aerr.code)
+	if c.product != "" {
+		rec += "&product=" + c.product
+	}
+	rec += "&requestId=" + c.requestID
+	b, _ := json.Marshal(errorBody{
+		RequestID: c.requestID,
+		HostID:    c.r.Host,
+		Code:      aerr.code,
+		Message:   aerr.message,
+		Recommend: rec,
+	})
+	h := w.Header()
+	for k, vs := range aerr.header {
+		h[k] = vs
+	}
+	e.stats.errorCode(aerr.code)
+	writeJSON(w, c, aerr.status, b)
+	return aerr.status, aerr.code
+}
+
+// writeResult answers 200 with {"RequestId": ..., <the fields of result>}.
+func (e *Emulator) writeResult(w http.ResponseWriter, c *call, result any) int {
+	var fields []byte
+	switch v := result.(type) {
+	case rawResult:
+		fields = v
+	default:
+		var err error
+		if fields, err = json.Marshal(v); err != nil {
+			_, _ = e.writeError(w, c, internalError())
+			return http.StatusInternalServerError
+		}
+	}
+	b := make([]byte, 0, len(fields)+64)
+	b = append(b, `{"RequestId":`...)
+	b = strconv.AppendQuote(b, c.requestID)
+	if len(fields) > 2 { // not "{}"
+		b = append(b, ',')
+		b = append(b, fields[1:]...)
+	} else {
+		b = append(b, '}')
+	}
+	writeJSON(w, c, http.StatusOK, b)
+	return http.StatusOK
+}
+
+func writeJSON(w http.ResponseWriter, c *call, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	h.Set("x-acs-request-id", c.requestID)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// dropConnection closes the connection without an answer. When the
+// connection cannot be hijacked (HTTP/2), the handler aborts instead.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+// record notes the finished request for Requests and Stats.
+func (e *Emulator) record(c *call, status int, code string) {
+	if status == 0 {
+		e.stats.dropped()
+	}
+	params := make(url.Values, len(c.params))
+	for k, vs := range c.params {
+		params[k] = append([]string(nil), vs...)
+	}
+	rr := RecordedRequest{
+		Time:        e.now(),
+		Method:      c.r.Method,
+		Action:      c.action,
+		Version:     c.version,
+		Params:      params,
+		Header:      c.r.Header.Clone(),
+		AccessKeyID: c.keyID,
+		RequestID:   c.requestID,
+		StatusCode:  status,
+		ErrorCode:   code,
+	}
+	e.recorder.add(rr)
+	if e.onRequest != nil {
+		e.onRequest(rr)
+	}
+}

@@ -1,0 +1,176 @@
+// Command alicloud-emulator serves the local, stateful emulator of the ALB
+// (2020-06-16) and GA (2019-11-20) APIs from package alicloudtest, for
+// testing automation from any language.
+//
+// Usage:
+//
+//	alicloud-emulator [-addr 127.0.0.1:8080] [-seed state.json]
+//	    [-access-key-id ID -access-key-secret SECRET]
+//	    [-alb-delay 2s] [-ga-delay 2s] [-rate-limit 200/60s] [-no-signature-check] [-v]
+//
+// It prints its URL and the AccessKey pair it accepts (random unless given),
+// then serves until SIGINT or SIGTERM. The seed file format is described by
+// alicloudtest.LoadSeed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/listenercerts/alicloud/alicloudtest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "alicloud-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done. It writes the startup banner to stdout and,
+// with -v, one line per request to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("alicloud-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
+	seedFile := fs.String("seed", "", "JSON seed `file` with the initial ALB and GA state")
+	keyID := fs.String("access-key-id", "", "AccessKeyId to accept (default: random)")
+	keySecret := fs.String("access-key-secret", "", "AccessKeySecret to accept (default: random)")
+	albDelay := fs.Duration("alb-delay", alicloudtest.DefaultALBDissociateDelay,
+		"how long an ALB dissociation job runs (negative: it never completes)")
+	gaDelay := fs.Duration("ga-delay", alicloudtest.DefaultGADissociateDelay,
+		"how long a GA dissociation keeps the listener updating (negative: for ever)")
+	rateLimit := fs.String("rate-limit", "200/60s", "quota per account and operation, `n/period`; \"off\" disables it")
+	noAuth := fs.Bool("no-signature-check", false, "accept requests without verifying their signature")
+	verbose := fs.Bool("v", false, "log every request to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if (*keyID == "") != (*keySecret == "") {
+		return errors.New("-access-key-id and -access-key-secret go together")
+	}
+	n, per, err := parseRateLimit(*rateLimit)
+	if err != nil {
+		return err
+	}
+
+	opts := []alicloudtest.Option{
+		alicloudtest.WithALBDissociateDelay(*albDelay),
+		alicloudtest.WithGADissociateDelay(*gaDelay),
+		alicloudtest.WithRateLimit("", n, per),
+	}
+	if *keyID != "" {
+		opts = append(opts, alicloudtest.WithAccessKey(*keyID, *keySecret))
+	}
+	if *noAuth {
+		opts = append(opts, alicloudtest.WithoutSignatureCheck())
+	}
+	if *verbose {
+		opts = append(opts, alicloudtest.WithRequestHook(requestLogger(stderr)))
+	}
+	emu := alicloudtest.New(opts...)
+	defer emu.Close()
+	if *seedFile != "" {
+		if err := emu.LoadSeedFile(*seedFile); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "alicloud-emulator serving ALB 2020-06-16 and GA 2019-11-20 at %s\n", url)
+	fmt.Fprintf(stdout, "region:            %s\n", alicloudtest.Region)
+	fmt.Fprintf(stdout, "access key id:     %s\n", emu.AccessKeyID)
+	fmt.Fprintf(stdout, "access key secret: %s\n", emu.AccessKeySecret)
+	fmt.Fprintf(stdout, "rate limit:        %s; ALB job %v; GA busy window %v\n", describeLimit(n, per), *albDelay, *gaDelay)
+	fmt.Fprintf(stdout, "\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", emu.AccessKeyID, emu.AccessKeySecret)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	emu.Close() // ends delayed requests, so the shutdown does not wait for them
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// parseRateLimit parses "n/period" (period a Go duration, or seconds when
+// it has no unit): "200/60s", "5/1m", "10/1". "off" and "0" disable the
+// limit.
+func parseRateLimit(s string) (int, time.Duration, error) {
+	if s == "off" || s == "0" {
+		return 0, 0, nil
+	}
+	ns, ps, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(ns)
+	if !ok || err != nil || n <= 0 {
+		return 0, 0, fmt.Errorf("-rate-limit %q: want n/period, e.g. 200/60s", s)
+	}
+	per, err := time.ParseDuration(ps)
+	if err != nil {
+		secs, err2 := strconv.ParseFloat(ps, 64)
+		if err2 != nil {
+			return 0, 0, fmt.Errorf("-rate-limit %q: bad period: %v", s, err)
+		}
+		per = time.Duration(secs * float64(time.Second))
+	}
+	if per <= 0 {
+		return 0, 0, fmt.Errorf("-rate-limit %q: the period must be positive", s)
+	}
+	return n, per, nil
+}
+
+func describeLimit(n int, per time.Duration) string {
+	if n <= 0 {
+		return "off"
+	}
+	return fmt.Sprintf("%d per %v", n, per)
+}
+
+// requestLogger logs one line per request: method, version, action,
+// status and error code.
+func requestLogger(w io.Writer) func(alicloudtest.RecordedRequest) {
+	logger := log.New(w, "", log.LstdFlags|log.Lmicroseconds)
+	return func(r alicloudtest.RecordedRequest) {
+		status := strconv.Itoa(r.StatusCode)
+		if r.StatusCode == 0 {
+			status = "dropped"
+		}
+		logger.Printf("%s %s %s %s %s", r.Method, r.Version, r.Action, status, r.ErrorCode)
+	}
+}
