@@ -128,3 +128,14 @@ func TestRateLimiter(t *testing.T) {
 	assert.ErrorIs(t, alicloud.NoRateLimit.Wait(canceled, "alb", "Op"), context.Canceled)
 	assert.NoError(t, alicloud.NoRateLimit.Wait(ctx, "alb", "Op"))
 }
+
+func TestRateLimiterWaitPastDeadlineIsDeadlineExceeded(t *testing.T) {
+	l := alicloud.NewRateLimiter(map[string]alicloud.Quota{"alb/Op": {Requests: 1, Per: time.Hour}})
+	require.NoError(t, l.Wait(context.Background(), "alb", "Op"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	err := l.Wait(ctx, "alb", "Op") // the next token comes in an hour, after the deadline
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), time.Second, "refused at once, not after a minute")
+}

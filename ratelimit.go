@@ -75,7 +75,14 @@ type bucketLimiter struct {
 }
 
 func (l *bucketLimiter) Wait(ctx context.Context, service, operation string) error {
-	return l.bucket(service, operation).Wait(ctx)
+	if err := l.bucket(service, operation).Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// The bucket refuses at once a wait that would end after ctx's deadline.
+		return fmt.Errorf("%w: the rate limit allows no request before the deadline", context.DeadlineExceeded)
+	}
+	return nil
 }
 
 func (l *bucketLimiter) bucket(service, operation string) *rate.Limiter {

@@ -55,8 +55,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 	for {
 		res.Attempts++
 		if err := c.limiter.Wait(ctx, c.svc.Name, req.Operation); err != nil {
+			res.Attempts--
 			if ctx.Err() != nil {
-				return res, c.canceled(ctx, req.Operation, res.Attempts-1, nil)
+				return res, c.canceled(ctx, req.Operation, res.Attempts, nil)
 			}
 			return res, errorf(c.svc.Name, req.Operation, "rate limiter: %w", err)
 		}
@@ -105,7 +106,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 // with errors.As.
 func (c *Client) canceled(ctx context.Context, op string, attempts int, last error) error {
 	if last == nil {
-		return errorf(c.svc.Name, op, "%w (before the first attempt)", ctx.Err())
+		return errorf(c.svc.Name, op, "%w (after %d attempt(s))", ctx.Err(), attempts)
 	}
 	return errorf(c.svc.Name, op, "%w after %d attempt(s); last: %w", ctx.Err(), attempts, last)
 }
@@ -190,7 +191,7 @@ func (c *Client) attempt(ctx context.Context, op string, params []signer.Param, 
 		body = v3body
 		hs := signer.V3Headers(c.host, formContentType, op, c.svc.Version, body, now, nonce, sc.SecurityToken)
 		for _, h := range hs {
-			if h.Key != "host" {
+			if h.Key != "host" && h.Key != "content-type" { // both are set below
 				header[h.Key] = []string{h.Value}
 			}
 		}

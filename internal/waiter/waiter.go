@@ -62,7 +62,7 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 		}
 		done, p, err := check(waitCtx)
 		if err != nil {
-			if ctx.Err() == nil && waitCtx.Err() != nil {
+			if ctx.Err() == nil && (waitCtx.Err() != nil || !time.Now().Before(deadline)) {
 				return timeoutOr(ctx, what, pending, maxWait, polls+1)
 			}
 			if ctx.Err() != nil {
