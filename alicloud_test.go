@@ -139,3 +139,22 @@ func TestRateLimiterWaitPastDeadlineIsDeadlineExceeded(t *testing.T) {
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), time.Second, "refused at once, not after a minute")
 }
+
+func TestPrintingAConfigRevealsNoSecret(t *testing.T) {
+	cfg := alicloud.Config{Region: "cn-hangzhou", Credentials: alicloud.StaticCredentials("AKID", "TOPSECRET", "STSTOKEN")}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		text := fmt.Sprintf(format, cfg)
+		assert.NotContains(t, text, "TOPSECRET", format)
+		assert.NotContains(t, text, "STSTOKEN", format)
+		assert.Contains(t, text, "AKID", format)
+	}
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ENVSECRET")
+	def, err := alicloud.DefaultCredentials()
+	require.NoError(t, err)
+	_, err = def.Retrieve(context.Background())
+	require.NoError(t, err)
+	for _, format := range []string{"%v", "%+v", "%#v"} {
+		assert.NotContains(t, fmt.Sprintf(format, alicloud.Config{Credentials: def}), "ENVSECRET", format)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/aliyun/credentials-go/credentials"
 )
@@ -38,6 +37,13 @@ type CredentialsProvider interface {
 type staticProvider struct{ creds Credentials }
 
 func (p staticProvider) Retrieve(context.Context) (Credentials, error) { return p.creds, nil }
+
+// String keeps the secret and the token out of anything that prints a
+// Config (fmt's %v and %+v).
+func (p staticProvider) String() string { return "StaticCredentials(" + p.creds.String() + ")" }
+
+// GoString does the same for %#v.
+func (p staticProvider) GoString() string { return p.String() }
 
 // StaticCredentials returns a provider that always yields the given values.
 // Pass an empty securityToken for a permanent AccessKey pair.
@@ -75,23 +81,30 @@ func DefaultCredentials() (CredentialsProvider, error) {
 // built with credentials.NewCredential(&credentials.Config{...}) for a RAM
 // role) to [CredentialsProvider], serializing calls to it.
 func FromCredentialsGo(c credentials.Credential) CredentialsProvider {
-	return &credentialsGoProvider{cred: c}
+	return &credentialsGoProvider{cred: c, sem: make(chan struct{}, 1)}
 }
 
 type credentialsGoProvider struct {
-	mu   sync.Mutex
+	sem  chan struct{} // a one-slot semaphore: credentials-go is not safe for concurrent use
 	cred credentials.Credential
 }
+
+// String names the provider without printing what it holds.
+func (p *credentialsGoProvider) String() string { return "alicloud.DefaultCredentials(<credentials-go chain>)" }
+
+// GoString does the same for %#v.
+func (p *credentialsGoProvider) GoString() string { return p.String() }
 
 var errNoCredentials = errors.New("alicloud: the credential chain returned no AccessKey")
 
 func (p *credentialsGoProvider) Retrieve(ctx context.Context) (Credentials, error) {
-	if err := ctx.Err(); err != nil {
-		return Credentials{}, err
+	select { // wait for a concurrent refresh, but no longer than ctx allows
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return Credentials{}, ctx.Err()
 	}
-	p.mu.Lock()
 	m, err := p.cred.GetCredential()
-	p.mu.Unlock()
+	<-p.sem
 	if err != nil {
 		return Credentials{}, fmt.Errorf("alicloud: retrieve credentials: %w", err)
 	}

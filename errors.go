@@ -73,6 +73,9 @@ type APIError struct {
 	HostID     string
 	Recommend  string // the service's diagnosis URL, when given
 	Attempts   int    // how many attempts were made
+	// AccessDeniedDetail is the service's explanation of a RAM denial
+	// (Forbidden.RAM, NoPermission), when given.
+	AccessDeniedDetail string
 }
 
 // Error formats the service, operation, code, message, HTTP status, request
@@ -155,3 +158,31 @@ func (e *ValidationError) Error() string {
 
 // Is reports whether target is ErrInvalidParameter.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }
+
+// ClientTokenError wraps the error of an idempotent call (ALB or GA
+// Dissociate) with the ClientToken every attempt carried. When the outcome
+// is unknown (a timeout, a cancelled context, a dropped connection), calling
+// again with this token is safe: the service acts at most once per token
+// and answers a repeat with the first result. Its Error is that of Err;
+// errors.Is and errors.As see through it.
+type ClientTokenError struct {
+	ClientToken string
+	Err         error
+}
+
+// Error returns Err's message.
+func (e *ClientTokenError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *ClientTokenError) Unwrap() error { return e.Err }
+
+// ClientTokenOf returns the ClientToken of the idempotent call err came
+// from, or "" when err carries none (for example a *ValidationError: nothing
+// was sent).
+func ClientTokenOf(err error) string {
+	var e *ClientTokenError
+	if errors.As(err, &e) {
+		return e.ClientToken
+	}
+	return ""
+}

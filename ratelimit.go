@@ -33,19 +33,21 @@ type Quota struct {
 // String formats q as "200/1m0s".
 func (q Quota) String() string { return fmt.Sprintf("%d/%s", q.Requests, q.Per) }
 
-// DefaultQuota applies to every operation without an entry in DocumentedQuotas.
+// DefaultQuota applies to every operation without a documented quota.
 var DefaultQuota = Quota{Requests: 200, Per: time.Minute}
 
-// DocumentedQuotas are the services' published per-account quotas, keyed by
+// documentedQuotas are the services' published per-account quotas, keyed by
 // "service/Operation". ALB documents 200 requests per 60 s for
 // DissociateAdditionalCertificatesFromListener.
-var DocumentedQuotas = map[string]Quota{
+var documentedQuotas = map[string]Quota{
 	"alb/DissociateAdditionalCertificatesFromListener": {Requests: 200, Per: time.Minute},
 }
 
-// QuotaFor returns the documented quota of an operation, or DefaultQuota.
+// QuotaFor returns the documented quota of an operation (ALB
+// DissociateAdditionalCertificatesFromListener: 200 per 60 s), or
+// DefaultQuota for an operation without a published one.
 func QuotaFor(service, operation string) Quota {
-	if q, ok := DocumentedQuotas[service+"/"+operation]; ok {
+	if q, ok := documentedQuotas[service+"/"+operation]; ok {
 		return q
 	}
 	return DefaultQuota

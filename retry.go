@@ -10,6 +10,7 @@ const (
 	DefaultConflictBaseDelay = 1 * time.Second
 	DefaultConflictMaxDelay  = 15 * time.Second
 	DefaultMaxConflictWait   = 5 * time.Minute
+	DefaultAttemptTimeout    = 30 * time.Second
 )
 
 // RetryPolicy controls how a call is retried. Every attempt of one call
@@ -17,8 +18,9 @@ const (
 //
 // Retried: throttling codes (Throttling, Throttling.User, Throttling.Api,
 // Rejected.Throttling, ...), ServiceUnavailable, InternalError, SystemBusy,
-// ServiceBusy, any HTTP 5xx, and transient network errors (connection reset
-// or refused, timeouts, a connection dropped before the whole answer
+// ServiceBusy, SignatureNonceUsed (every attempt has a fresh nonce), any
+// HTTP 5xx, and transient network errors (connection reset or refused,
+// timeouts, AttemptTimeout, a connection dropped before the whole answer
 // arrived). Never retried: client mistakes (4xx codes such as
 // ResourceNotFound.* or InvalidParameter), authentication failures, and
 // cancellation of the context. The sleeps between attempts use full-jitter
@@ -45,6 +47,11 @@ type RetryPolicy struct {
 	ConflictMaxDelay time.Duration
 	// MaxConflictWait bounds the time spent retrying conflicts; 0 means DefaultMaxConflictWait.
 	MaxConflictWait time.Duration
+	// AttemptTimeout bounds one attempt, from sending the request to reading
+	// the whole answer; an attempt that takes longer is abandoned and
+	// retried with the same ClientToken. 0 means DefaultAttemptTimeout; a
+	// negative value means no bound but the context's.
+	AttemptTimeout time.Duration
 }
 
 // WithDefaults returns p with every zero field replaced by its default.
@@ -66,6 +73,9 @@ func (p RetryPolicy) WithDefaults() RetryPolicy {
 	}
 	if p.MaxConflictWait <= 0 {
 		p.MaxConflictWait = DefaultMaxConflictWait
+	}
+	if p.AttemptTimeout == 0 {
+		p.AttemptTimeout = DefaultAttemptTimeout
 	}
 	return p
 }

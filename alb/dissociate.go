@@ -43,6 +43,7 @@ type DissociateAdditionalCertificatesFromListenerOutput struct {
 type dissociateResponse struct {
 	RequestId string
 	JobId     string
+	Code      string // DryRunOperation, should a dry run ever be answered with a 2xx
 }
 
 func (r *dissociateResponse) RequestID() string { return r.RequestId }
@@ -57,7 +58,11 @@ func (r *dissociateResponse) RequestID() string { return r.RequestId }
 // Input is validated before anything is sent (*alicloud.ValidationError).
 // Service errors are *alicloud.APIError and match the sentinels of this
 // package (ErrListenerNotFound, ...) with errors.Is. With DryRun, a passed
-// precheck returns DryRunPassed and a nil error.
+// precheck returns DryRunPassed and a nil error (the service answers code
+// DryRunOperation, whatever the HTTP status).
+//
+// Every error after sending carries the call's ClientToken
+// (alicloud.ClientTokenOf): when the outcome is unknown, call again with it.
 func (c *Client) DissociateAdditionalCertificatesFromListener(ctx context.Context,
 	in *DissociateAdditionalCertificatesFromListenerInput) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
 	if err := in.validate(); err != nil {
@@ -86,8 +91,8 @@ func (c *Client) DissociateAdditionalCertificatesFromListener(ctx context.Contex
 		}
 		return nil, err
 	}
-	return &DissociateAdditionalCertificatesFromListenerOutput{
-		JobID: resp.JobId, RequestID: resp.RequestId, ClientToken: res.ClientToken}, nil
+	return &DissociateAdditionalCertificatesFromListenerOutput{JobID: resp.JobId, RequestID: resp.RequestId,
+		DryRunPassed: in.DryRun && resp.Code == codeDryRunOperation, ClientToken: res.ClientToken}, nil
 }
 
 var certificateKeys = func() (k [MaxCertificatesPerCall]string) {

@@ -81,6 +81,14 @@ func TestDryRun(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 }
 
+func TestDryRunAnsweredWith2xx(t *testing.T) {
+	srv := testserver.New(t, testserver.Answer{Status: 200, Body: `{"RequestId":"R","Code":"DryRunOperation","Message":"passed"}`})
+	out, err := newClient(t, srv).DissociateAdditionalCertificatesFromListener(context.Background(),
+		&DissociateAdditionalCertificatesFromListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}, DryRun: true})
+	require.NoError(t, err)
+	assert.True(t, out.DryRunPassed)
+}
+
 func TestDryRunOperationWithoutDryRunIsAnError(t *testing.T) {
 	srv := testserver.New(t, testserver.Error(400, "DryRunOperation"))
 	_, err := newClient(t, srv).DissociateAdditionalCertificatesFromListener(context.Background(),

@@ -2,7 +2,6 @@ package alb_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -207,6 +206,18 @@ func TestWaiterTimeoutNamesWhatIsPending(t *testing.T) {
 	require.NoError(t, alb.NewCertificatesDissociatedWaiter(c, fast).Wait(context.Background(), "lsn-1", []string{"cert-1"}, time.Second))
 }
 
+func TestWaiterValidatesBeforeWaiting(t *testing.T) {
+	_, c := setup(t, 0, nil)
+	w := alb.NewCertificatesDissociatedWaiter(c, func(o *alicloud.WaiterOptions) { o.MinDelay = time.Hour })
+	for _, tc := range []struct {
+		listener string
+		certs    []string
+	}{{"", []string{"c"}}, {"lsn-1", nil}, {"lsn-1", []string{"c", "c"}}} {
+		err := w.Wait(context.Background(), tc.listener, tc.certs, time.Hour)
+		assert.ErrorIs(t, err, alicloud.ErrInvalidParameter, "refused at once, not after MinDelay")
+	}
+}
+
 func TestWaiterCancel(t *testing.T) {
 	_, c := setup(t, -1, nil)
 	_, err := c.DissociateAdditionalCertificatesFromListener(context.Background(), &alb.DissociateAdditionalCertificatesFromListenerInput{
@@ -232,6 +243,17 @@ func TestWaiterTerminalFailures(t *testing.T) {
 		assert.Equal(t, out.JobID, jf.JobID, "the output is returned with the error")
 		assert.Equal(t, "InternalError.CertificateUpdate", jf.ErrorCode)
 		assert.ErrorIs(t, err, alicloud.ErrConflict)
+	})
+	t.Run("job failed, public WaitForJob", func(t *testing.T) {
+		srv, c := setup(t, 50*time.Millisecond, nil)
+		srv.ALB.FailNextJobs(1, "InternalError.CertificateUpdate", "the certificate could not be removed")
+		out, err := c.DissociateAdditionalCertificatesFromListener(context.Background(), &alb.DissociateAdditionalCertificatesFromListenerInput{
+			ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}})
+		require.NoError(t, err)
+		err = alb.NewCertificatesDissociatedWaiter(c, fast).WaitForJob(context.Background(), "lsn-1", []string{"cert-1"}, out.JobID, time.Hour)
+		var jf *alb.JobFailedError
+		require.ErrorAs(t, err, &jf)
+		assert.Equal(t, "the certificate could not be removed", jf.ErrorMessage)
 	})
 	t.Run("listener deleted", func(t *testing.T) {
 		srv, c := setup(t, -1, nil)
@@ -356,7 +378,6 @@ func TestConcurrentDissociationsUnderRateLimit(t *testing.T) {
 	wg.Wait()
 	for i, err := range errs {
 		require.NoError(t, err, "call %d", i)
-		assert.False(t, errors.Is(err, alicloud.ErrThrottled))
 	}
 	acts := srv.ActionsByClientToken()
 	assert.Len(t, acts, n)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/validate"
 	"github.com/listenercerts/alicloud/internal/waiter"
 )
 
@@ -47,7 +48,7 @@ func (e *JobFailedError) Error() string {
 func (e *JobFailedError) Is(target error) bool { return target == alicloud.ErrConflict }
 
 // Wait returns nil once every given certificate is Dissociated or no longer
-// listed on the listener. It polls with a growing, jittered delay (see
+// listed on the listener. Arguments are validated before the first poll. It polls with a growing, jittered delay (see
 // alicloud.WaiterOptions); after maxWait it returns an error matching
 // alicloud.ErrWaitTimeout that names the certificates still pending, and it
 // returns at once when ctx ends or the listener is gone
@@ -56,18 +57,29 @@ func (w *CertificatesDissociatedWaiter) Wait(ctx context.Context, listenerID str
 	return w.wait(ctx, listenerID, certificateIDs, "", maxWait)
 }
 
-// wait also watches jobID, when given, so that a failed job ends the wait.
+// WaitForJob is Wait that also watches the job a Dissociate call returned:
+// a job that ends Failed ends the wait at once with a *JobFailedError.
+func (w *CertificatesDissociatedWaiter) WaitForJob(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
+	if err := validate.ID("jobID", jobID); err != nil {
+		return err
+	}
+	return w.wait(ctx, listenerID, certificateIDs, jobID, maxWait)
+}
+
 func (w *CertificatesDissociatedWaiter) wait(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
-	if len(certificateIDs) == 0 {
-		return &alicloud.ValidationError{Field: "certificateIDs", Reason: "must hold at least one item"}
+	if err := validate.ID("listenerID", listenerID); err != nil {
+		return err
+	}
+	if err := validate.List("certificateIDs", certificateIDs, MaxListResults); err != nil {
+		return err
 	}
 	what := fmt.Sprintf("certificates of listener %s to be Dissociated", listenerID)
 	return w.poller.Wait(ctx, what, w.opts, maxWait, func(ctx context.Context) (bool, string, error) {
-		pending, reverted, err := w.pending(ctx, listenerID, certificateIDs)
+		pending, err := w.pending(ctx, listenerID, certificateIDs)
 		if err != nil || len(pending) == 0 {
 			return err == nil, "", err
 		}
-		if reverted && jobID != "" {
+		if jobID != "" {
 			if err := w.checkJob(ctx, jobID); err != nil {
 				return false, "", err
 			}
@@ -76,21 +88,19 @@ func (w *CertificatesDissociatedWaiter) wait(ctx context.Context, listenerID str
 	})
 }
 
-// pending lists "id (Status)" for each given certificate not yet
-// dissociated; reverted reports one that is Associated again.
-func (w *CertificatesDissociatedWaiter) pending(ctx context.Context, listenerID string, ids []string) (pending []string, reverted bool, err error) {
+// pending lists "id (Status)" for each given certificate not yet dissociated.
+func (w *CertificatesDissociatedWaiter) pending(ctx context.Context, listenerID string, ids []string) ([]string, error) {
+	var pending []string
 	in := &ListListenerCertificatesInput{ListenerID: listenerID, CertificateIDs: ids, MaxResults: MaxListResults}
 	for cert, err := range w.client.AllListenerCertificates(ctx, in) {
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		if cert.Status == StatusDissociated || !slices.Contains(ids, cert.CertificateID) {
-			continue
+		if cert.Status != StatusDissociated && slices.Contains(ids, cert.CertificateID) {
+			pending = append(pending, cert.CertificateID+" ("+cert.Status+")")
 		}
-		pending = append(pending, cert.CertificateID+" ("+cert.Status+")")
-		reverted = reverted || cert.Status == StatusAssociated
 	}
-	return pending, reverted, nil
+	return pending, nil
 }
 
 func (w *CertificatesDissociatedWaiter) checkJob(ctx context.Context, jobID string) error {

@@ -3,6 +3,7 @@ package ga
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -118,4 +119,27 @@ func TestEndpoints(t *testing.T) {
 	c, err = New(alicloud.Config{Region: "ap-southeast-1", Credentials: creds, UseVPCEndpoint: true})
 	require.NoError(t, err)
 	assert.Equal(t, "https://ga-vpc.cn-hangzhou.aliyuncs.com/", c.Endpoint())
+}
+
+// An "active" read that predates the change must not end the wait: the
+// domains must be gone too.
+func TestDissociateAndWaitDoesNotTrustAStaleActive(t *testing.T) {
+	active := testserver.Answer{Status: 200, Body: `{"RequestId":"R","ListenerId":"lsr-1","State":"active"}`}
+	srv := testserver.New(t,
+		testserver.Answer{Status: 200, Body: `{"RequestId":"R0"}`},
+		active,
+		testserver.Answer{Status: 200, Body: `{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"}]}`},
+		active,
+		testserver.Answer{Status: 200, Body: `{"RequestId":"R","Certificates":[]}`})
+	_, err := newClient(t, srv).DissociateAndWait(context.Background(), &DissociateAdditionalCertificatesFromListenerInput{
+		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com"}}, time.Minute,
+		func(o *alicloud.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond })
+	require.NoError(t, err)
+	var actions []string
+	for _, r := range srv.Requests() {
+		actions = append(actions, r.Header.Get("x-acs-action"))
+	}
+	assert.Equal(t, []string{"DissociateAdditionalCertificatesFromListener", "DescribeListener", "ListListenerCertificates",
+		"DescribeListener", "ListListenerCertificates"}, actions)
+	assert.Equal(t, "additional", srv.Requests()[2].Form.Get("Role"))
 }

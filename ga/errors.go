@@ -19,6 +19,8 @@ var (
 	// ErrCertificateNotFound: NotExist.Certificate, no additional certificate
 	// for a given domain.
 	ErrCertificateNotFound error = &alicloud.ErrorCode{Service: ServiceName, Code: "NotExist.Certificate"}
-	// ErrThrottled: Throttling.User, the account's rate limit, after retries.
+	// ErrThrottled: Throttling.User, the account's rate limit, after
+	// retries. It matches that one code; alicloud.ErrThrottled matches every
+	// throttling code (Throttling, Throttling.Api, ...).
 	ErrThrottled error = &alicloud.ErrorCode{Service: ServiceName, Code: "Throttling.User"}
 )

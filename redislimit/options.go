@@ -91,7 +91,7 @@ func WithRegion(region string) Option {
 }
 
 // WithQuota overrides the quota of one operation, keyed "service/Operation"
-// as in [alicloud.DocumentedQuotas], e.g.
+// as [alicloud.QuotaFor] returns them, e.g.
 // "alb/DissociateAdditionalCertificatesFromListener". A quota with
 // Requests <= 0 or Per <= 0 disables limiting for that operation. Operations
 // without an override use [alicloud.QuotaFor].

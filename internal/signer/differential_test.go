@@ -51,7 +51,7 @@ func FuzzSignatureVerifiesInEmulator(f *testing.F) {
 				sorted := append([]signer.Param{}, params...)
 				signer.SortParams(sorted)
 				signed := signer.AppendQuery(nil, sorted)
-				hs := signer.V3Headers("emulator.test", "application/x-www-form-urlencoded", "ListAsynJobs", "2020-06-16", signed, now, n, "")
+				hs := signer.V3Headers("emulator.test", "application/x-www-form-urlencoded", "ListAsynJobs", "2020-06-16", signer.HashHex(signed), now, n, "")
 				for _, h := range hs {
 					if h.Key != "host" {
 						req.Header.Set(h.Key, h.Value)

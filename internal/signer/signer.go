@@ -151,9 +151,10 @@ type V3Request struct {
 }
 
 // V3Headers returns the headers a V3 request carries besides Authorization,
-// in canonical (sorted) order: host, optionally content-type, and the
-// x-acs-* headers, with x-acs-security-token when creds has a token.
-func V3Headers(host, contentType, action, version string, body []byte, date time.Time, nonce, securityToken string) []Param {
+// in canonical (sorted, lower-case) order: optionally content-type, host,
+// and the x-acs-* headers, with x-acs-security-token when securityToken is
+// set. contentSHA256 is HashHex of the body.
+func V3Headers(host, contentType, action, version, contentSHA256 string, date time.Time, nonce, securityToken string) []Param {
 	h := make([]Param, 0, 8)
 	if contentType != "" {
 		h = append(h, Param{"content-type", contentType})
@@ -161,7 +162,7 @@ func V3Headers(host, contentType, action, version string, body []byte, date time
 	h = append(h,
 		Param{"host", host},
 		Param{"x-acs-action", action},
-		Param{"x-acs-content-sha256", HashHex(body)},
+		Param{"x-acs-content-sha256", contentSHA256},
 		Param{"x-acs-date", date.UTC().Format(TimeFormat)},
 	)
 	if securityToken != "" {
@@ -177,14 +178,20 @@ func V3Headers(host, contentType, action, version string, body []byte, date time
 // V3CanonicalRequest returns the canonical request and the signed header
 // names of r. The payload hash is the value of its x-acs-content-sha256 header.
 func V3CanonicalRequest(r *V3Request) (canonical []byte, signedHeaders string) {
-	headers := slices.Clone(r.Headers)
-	for i := range headers {
-		headers[i].Key = strings.ToLower(headers[i].Key)
-		headers[i].Value = strings.TrimSpace(headers[i].Value)
+	headers := r.Headers
+	if !canonicalHeaders(headers) { // V3Headers' output already is
+		headers = slices.Clone(headers)
+		for i := range headers {
+			headers[i].Key = strings.ToLower(headers[i].Key)
+			headers[i].Value = strings.TrimSpace(headers[i].Value)
+		}
+		SortParams(headers)
 	}
-	SortParams(headers)
-	query := slices.Clone(r.Query)
-	SortParams(query)
+	query := r.Query
+	if len(query) > 0 {
+		query = slices.Clone(query)
+		SortParams(query)
+	}
 
 	b := make([]byte, 0, 512)
 	b = append(b, r.Method...)
@@ -216,6 +223,25 @@ func V3CanonicalRequest(r *V3Request) (canonical []byte, signedHeaders string) {
 	}
 	b = append(b, payloadHash...)
 	return b, signedHeaders
+}
+
+// canonicalHeaders reports whether headers are lower-case, trimmed and
+// sorted by name.
+func canonicalHeaders(headers []Param) bool {
+	for i, h := range headers {
+		if i > 0 && headers[i-1].Key >= h.Key {
+			return false
+		}
+		if strings.TrimSpace(h.Value) != h.Value {
+			return false
+		}
+		for j := 0; j < len(h.Key); j++ {
+			if c := h.Key[j]; 'A' <= c && c <= 'Z' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // V3StringToSign returns "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical)).
@@ -269,6 +295,10 @@ func V1CommonParams(action, version, format string, creds Credentials, date time
 func V1StringToSign(method string, params []Param) []byte {
 	sorted := slices.Clone(params)
 	SortParams(sorted)
+	return v1StringToSignSorted(method, sorted)
+}
+
+func v1StringToSignSorted(method string, sorted []Param) []byte {
 	query := AppendQuery(make([]byte, 0, 512), sorted)
 	b := make([]byte, 0, len(method)+4+len(query)*5/4)
 	b = append(b, method...)
@@ -286,10 +316,20 @@ func V1StringToSign(method string, params []Param) []byte {
 // SignV1 returns the value of the Signature parameter for params (every
 // query and form parameter except Signature).
 func SignV1(method string, params []Param, accessKeySecret string) string {
+	return signV1(V1StringToSign(method, params), accessKeySecret)
+}
+
+func signV1(stringToSign []byte, accessKeySecret string) string {
 	key := make([]byte, 0, len(accessKeySecret)+1)
 	key = append(append(key, accessKeySecret...), '&')
 	mac := hmac.New(sha1.New, key)
-	mac.Write(V1StringToSign(method, params))
+	mac.Write(stringToSign)
 	var sum [sha1.Size]byte
 	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+}
+
+// SignV1Sorted is SignV1 for params already sorted with SortParams; it
+// does not copy them.
+func SignV1Sorted(method string, sorted []Param, accessKeySecret string) string {
+	return signV1(v1StringToSignSorted(method, sorted), accessKeySecret)
 }

@@ -48,7 +48,7 @@ func TestV3HeadersReproducePublishedVector(t *testing.T) {
 	date, err := time.Parse(TimeFormat, "2023-10-26T10:22:32Z")
 	require.NoError(t, err)
 	r := publishedV3()
-	r.Headers = V3Headers("ecs.cn-shanghai.aliyuncs.com", "", "RunInstances", "2014-05-26", nil,
+	r.Headers = V3Headers("ecs.cn-shanghai.aliyuncs.com", "", "RunInstances", "2014-05-26", EmptyBodySHA256,
 		date, "3156853299f313e23d1673dc12e1703d", "")
 	auth := SignV3(r, Credentials{AccessKeyID: "YourAccessKeyId", AccessKeySecret: "YourAccessKeySecret"})
 	assert.True(t, strings.HasSuffix(auth, "Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"), auth)
@@ -57,7 +57,7 @@ func TestV3HeadersReproducePublishedVector(t *testing.T) {
 func TestV3HeadersSTSAndBody(t *testing.T) {
 	date := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 	h := V3Headers("alb.cn-hangzhou.aliyuncs.com", "application/x-www-form-urlencoded", "A", "V",
-		[]byte("a=b"), date, "n", "tok")
+		HashHex([]byte("a=b")), date, "n", "tok")
 	want := []Param{
 		{"content-type", "application/x-www-form-urlencoded"},
 		{"host", "alb.cn-hangzhou.aliyuncs.com"},
@@ -203,4 +203,19 @@ func TestHashHex(t *testing.T) {
 	assert.Equal(t, EmptyBodySHA256, HashHex(nil))
 	sum := sha256.Sum256([]byte("Action=x"))
 	assert.Equal(t, hex.EncodeToString(sum[:]), HashHex([]byte("Action=x")))
+}
+
+func TestV3CanonicalRequestNormalizesHeaders(t *testing.T) {
+	r := publishedV3()
+	want, wantSigned := V3CanonicalRequest(r)
+	messy := publishedV3()
+	for i := range messy.Headers {
+		messy.Headers[i].Key = strings.ToUpper(messy.Headers[i].Key[:1]) + messy.Headers[i].Key[1:]
+		messy.Headers[i].Value = "  " + messy.Headers[i].Value + " "
+	}
+	messy.Headers[0], messy.Headers[5] = messy.Headers[5], messy.Headers[0]
+	got, gotSigned := V3CanonicalRequest(messy)
+	assert.Equal(t, string(want), string(got))
+	assert.Equal(t, wantSigned, gotSigned)
+	assert.Equal(t, "Host", messy.Headers[5].Key[:4], "the input is not modified")
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,7 +33,9 @@ type Response interface {
 // Do performs the call req and decodes a successful JSON answer into out.
 // It sorts req.Params in place.
 // Service errors come back as *alicloud.APIError; a done ctx as an error
-// matching ctx.Err(). See alicloud.RetryPolicy for what is retried.
+// matching ctx.Err(). The error of an Idempotent call is an
+// *alicloud.ClientTokenError carrying the token. See alicloud.RetryPolicy
+// for what is retried.
 func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, error) {
 	res := Result{}
 	params := req.Params
@@ -44,47 +47,59 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 		params = append(params[:len(params):len(params)], signer.Param{Key: "ClientToken", Value: res.ClientToken})
 	}
 	signer.SortParams(params)
-	// The V3 body does not depend on the attempt: encode it once.
-	var body []byte
-	if c.sigV == alicloud.SignatureV3 {
-		body = signer.AppendQuery(make([]byte, 0, 256), params)
+	err := c.do(ctx, req.Operation, params, out, &res)
+	if err != nil && req.Idempotent {
+		err = &alicloud.ClientTokenError{ClientToken: res.ClientToken, Err: err}
 	}
+	return res, err
+}
 
+// payload is what every attempt of a call sends, prepared once.
+type payload struct {
+	params []signer.Param // sorted
+	body   []byte         // V3: the form body; V1 builds its own per attempt
+	hash   string         // V3: hex SHA-256 of body
+}
+
+func (c *Client) do(ctx context.Context, op string, params []signer.Param, out Response, res *Result) error {
+	p := payload{params: params}
+	if c.sigV == alicloud.SignatureV3 { // the V3 body does not depend on the attempt
+		p.body = signer.AppendQuery(make([]byte, 0, 256), params)
+		p.hash = signer.HashHex(p.body)
+	}
 	start := c.now()
 	var retries, conflictRetries int
 	for {
-		res.Attempts++
-		if err := c.limiter.Wait(ctx, c.svc.Name, req.Operation); err != nil {
-			res.Attempts--
+		if err := c.limiter.Wait(ctx, c.svc.Name, op); err != nil {
 			if ctx.Err() != nil {
-				return res, c.canceled(ctx, req.Operation, res.Attempts, nil)
+				return c.canceled(ctx, op, res.Attempts, nil)
 			}
-			return res, errorf(c.svc.Name, req.Operation, "rate limiter: %w", err)
+			return errorf(c.svc.Name, op, "rate limiter: %w", err)
 		}
+		res.Attempts++
 		began := c.now()
-		status, rid, err := c.attempt(ctx, req.Operation, params, body, out)
+		status, rid, err := c.attempt(ctx, op, &p, out)
 		res.HTTPStatus, res.RequestID = status, rid
-		if err == nil {
-			c.log(ctx, req.Operation, res, began, "", 0)
-			return res, nil
-		}
-		if ctx.Err() != nil {
-			c.log(ctx, req.Operation, res, began, "", 0)
-			return res, c.canceled(ctx, req.Operation, res.Attempts, err)
-		}
-
 		var apiErr *alicloud.APIError
 		code := ""
 		if errors.As(err, &apiErr) {
 			apiErr.Attempts = res.Attempts
 			code = apiErr.Code
 		}
+		if err == nil || ctx.Err() != nil {
+			c.log(ctx, op, *res, began, code, 0)
+			if err != nil {
+				return c.canceled(ctx, op, res.Attempts, err)
+			}
+			return nil
+		}
+
 		var delay time.Duration
 		switch {
 		case c.retry.RetryOnConflict && c.svc.IsConflict != nil && c.svc.IsConflict(code):
 			if c.now().Sub(start) >= c.retry.MaxConflictWait {
-				c.log(ctx, req.Operation, res, began, code, 0)
-				return res, err
+				c.log(ctx, op, *res, began, code, 0)
+				return err
 			}
 			delay = c.backoff(c.retry.ConflictBaseDelay, c.retry.ConflictMaxDelay, conflictRetries)
 			conflictRetries++
@@ -92,12 +107,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 			delay = c.backoff(c.retry.BaseDelay, c.retry.MaxDelay, retries)
 			retries++
 		default:
-			c.log(ctx, req.Operation, res, began, code, 0)
-			return res, err
+			c.log(ctx, op, *res, began, code, 0)
+			return err
 		}
-		c.log(ctx, req.Operation, res, began, code, delay)
+		c.log(ctx, op, *res, began, code, delay)
 		if serr := c.sleep(ctx, delay); serr != nil {
-			return res, c.canceled(ctx, req.Operation, res.Attempts, err)
+			return c.canceled(ctx, op, res.Attempts, err)
 		}
 	}
 }
@@ -130,6 +145,7 @@ var retryCodes = map[string]bool{
 	"Throttling": true, "Throttling.User": true, "Throttling.Api": true, "Throttling.Concurrent": true,
 	"Rejected.Throttling": true, "ServiceUnavailable": true, "InternalError": true,
 	"SystemBusy": true, "ServiceBusy": true, "UnknownError": true,
+	"SignatureNonceUsed": true, // every attempt has a fresh nonce
 }
 
 func (c *Client) retryable(status int, code string, err error) bool {
@@ -167,7 +183,12 @@ func transient(err error) bool {
 
 // attempt sends one signed request. It returns the HTTP status (0 when no
 // response arrived), the RequestId, and nil or the attempt's error.
-func (c *Client) attempt(ctx context.Context, op string, params []signer.Param, v3body []byte, out Response) (int, string, error) {
+func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (int, string, error) {
+	if c.retry.AttemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
+		defer cancel()
+	}
 	creds, err := c.creds.Retrieve(ctx)
 	if err != nil {
 		return 0, "", errorf(c.svc.Name, op, "credentials: %w", err)
@@ -178,45 +199,62 @@ func (c *Client) attempt(ctx context.Context, op string, params []signer.Param, 
 	}
 	now, nonce := c.now(), c.nonce()
 
-	header := make(http.Header, 12)
+	// One backing array for every header value: fewer allocations.
+	vals := make([]string, 0, 10)
+	header := make(http.Header, 10)
+	set := func(name, value string) {
+		vals = append(vals, value)
+		header[name] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	var body []byte
 	if c.sigV == alicloud.SignatureV1 {
-		all := make([]signer.Param, 0, len(params)+10)
-		all = append(all, params...)
+		all := make([]signer.Param, 0, len(p.params)+9)
+		all = append(all, p.params...)
 		all = append(all, signer.V1CommonParams(op, c.svc.Version, "JSON", sc, now, nonce)...)
-		all = append(all, signer.Param{Key: "Signature", Value: signer.SignV1(http.MethodPost, all, sc.AccessKeySecret)})
 		signer.SortParams(all)
+		sig := signer.SignV1Sorted(http.MethodPost, all, sc.AccessKeySecret)
 		body = signer.AppendQuery(make([]byte, 0, 512), all)
+		body = append(body, "&Signature="...) // the order of form fields does not matter
+		body = signer.AppendEncoded(body, sig)
 	} else {
-		body = v3body
-		hs := signer.V3Headers(c.host, formContentType, op, c.svc.Version, body, now, nonce, sc.SecurityToken)
+		body = p.body
+		hs := signer.V3Headers(c.host, formContentType, op, c.svc.Version, p.hash, now, nonce, sc.SecurityToken)
 		for _, h := range hs {
 			if h.Key != "host" && h.Key != "content-type" { // both are set below
-				header[h.Key] = []string{h.Value}
+				set(h.Key, h.Value)
 			}
 		}
-		header["Authorization"] = []string{signer.SignV3(&signer.V3Request{Method: http.MethodPost, Headers: hs}, sc)}
+		set("Authorization", signer.SignV3(&signer.V3Request{Method: http.MethodPost, Headers: hs}, sc))
 	}
-	header["Content-Type"] = []string{formContentType}
-	header["Accept"] = []string{"application/json"}
-	header["User-Agent"] = []string{c.userAgent}
+	set("Content-Type", formContentType)
+	set("Accept", "application/json")
+	set("User-Agent", c.userAgent)
 
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return 0, "", errorf(c.svc.Name, op, "build request: %w", err)
-	}
-	hreq.Header = header
+	hreq := (&http.Request{
+		Method:        http.MethodPost,
+		URL:           c.u,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        header,
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		GetBody:       func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil },
+		ContentLength: int64(len(body)),
+		Host:          c.u.Host,
+	}).WithContext(ctx)
 	resp, err := c.http.Do(hreq)
 	if err != nil {
 		return 0, "", errorf(c.svc.Name, op, "send: %w", stripURL(err))
 	}
 	defer resp.Body.Close()
-	data, rerr := readBounded(resp.Body)
-	if rerr != nil {
+	buf := bufferPool.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	if rerr := readBounded(buf, resp.Body); rerr != nil {
 		// A cut-off body is transient (the ClientToken makes a repeat safe);
 		// an oversized one is not.
 		return resp.StatusCode, "", errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, rerr)
 	}
+	data := buf.Bytes() // json.Unmarshal copies what it keeps, so buf can be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if err := json.Unmarshal(data, out); err != nil {
 			return resp.StatusCode, "", errorf(c.svc.Name, op, "decode response (HTTP %d, %s): %w",
@@ -228,23 +266,34 @@ func (c *Client) attempt(ctx context.Context, op string, params []signer.Param, 
 	return resp.StatusCode, apiErr.RequestID, apiErr
 }
 
-func readBounded(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxResponseBytes+1))
+var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 { // let the rare big answer go
+		b.Reset()
+		bufferPool.Put(b)
+	}
+}
+
+// readBounded reads r into buf, failing beyond MaxResponseBytes.
+func readBounded(buf *bytes.Buffer, r io.Reader) error {
+	n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseBytes+1))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(data) > MaxResponseBytes {
-		return nil, errBodyTooLarge
+	if n > MaxResponseBytes {
+		return errBodyTooLarge
 	}
-	return data, nil
+	return nil
 }
 
 type errorBody struct {
-	RequestId string
-	HostId    string
-	Code      string
-	Message   string
-	Recommend string
+	RequestId          string
+	HostId             string
+	Code               string
+	Message            string
+	Recommend          string
+	AccessDeniedDetail json.RawMessage // a string or an object, depending on the service
 }
 
 // decodeError turns a non-2xx answer into an APIError. A body that is not
@@ -260,6 +309,13 @@ func (c *Client) decodeError(op string, resp *http.Response, data []byte, creds 
 	}
 	e.Code, e.RequestID, e.HostID, e.Recommend = b.Code, b.RequestId, b.HostId, b.Recommend
 	e.Message = redact(b.Message, creds)
+	if len(b.AccessDeniedDetail) > 0 && string(b.AccessDeniedDetail) != "null" {
+		var detail string
+		if json.Unmarshal(b.AccessDeniedDetail, &detail) != nil {
+			detail = string(b.AccessDeniedDetail)
+		}
+		e.AccessDeniedDetail = redact(detail, creds)
+	}
 	return e
 }
 

@@ -41,6 +41,7 @@ type Service struct {
 type Client struct {
 	svc       Service
 	url       string // "https://host/"
+	u         *url.URL
 	host      string
 	creds     alicloud.CredentialsProvider
 	http      *http.Client
@@ -98,9 +99,16 @@ func New(cfg alicloud.Config, svc Service) (*Client, error) {
 		c.host = svc.Host(region, cfg.UseVPCEndpoint)
 		c.url = "https://" + c.host + "/"
 	}
+	c.u, _ = url.Parse(c.url) // valid: built from a parsed URL's scheme and host, or a validated region
 	if c.http == nil {
 		c.http = DefaultHTTPClient()
 	}
+	// Never follow redirects: a re-sent request would carry the security
+	// token (and, with V1, the signed body) to whatever host the redirect
+	// names. A 3xx is returned as an error instead.
+	noRedirect := *c.http
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &noRedirect
 	if c.limiter == nil {
 		c.limiter = alicloud.NewRateLimiter(nil)
 	}

@@ -32,14 +32,14 @@ func List(field string, items []string, max int) error {
 	if len(items) > max {
 		return &alicloud.ValidationError{Field: field, Reason: "holds " + strconv.Itoa(len(items)) + " items; at most " + strconv.Itoa(max) + " are allowed per call"}
 	}
+	item := func(i int) string { return field + "[" + strconv.Itoa(i) + "]" } // only built for an error
 	for i, v := range items {
-		name := field + "[" + strconv.Itoa(i) + "]"
-		if err := ID(name, v); err != nil {
-			return err
+		if ID(field, v) != nil {
+			return ID(item(i), v)
 		}
 		for j := 0; j < i; j++ { // lists are at most a few dozen items
 			if items[j] == v {
-				return &alicloud.ValidationError{Field: name, Reason: strconv.Quote(v) + " repeats " + field + "[" + strconv.Itoa(j) + "]"}
+				return &alicloud.ValidationError{Field: item(i), Reason: strconv.Quote(v) + " repeats " + item(j)}
 			}
 		}
 	}

@@ -62,7 +62,10 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 		}
 		done, p, err := check(waitCtx)
 		if err != nil {
-			if ctx.Err() == nil && (waitCtx.Err() != nil || !time.Now().Before(deadline)) {
+			// The deadline is near or past (a rate limiter refuses a wait
+			// that would outlast it): that is maxWait running out.
+			if ctx.Err() == nil && (waitCtx.Err() != nil || !time.Now().Before(deadline) ||
+				(errors.Is(err, context.DeadlineExceeded) && time.Until(deadline) <= opts.MaxDelay)) {
 				return timeoutOr(ctx, what, pending, maxWait, polls+1)
 			}
 			if ctx.Err() != nil {
