@@ -90,7 +90,9 @@ type credentialsGoProvider struct {
 }
 
 // String names the provider without printing what it holds.
-func (p *credentialsGoProvider) String() string { return "alicloud.DefaultCredentials(<credentials-go chain>)" }
+func (p *credentialsGoProvider) String() string {
+	return "alicloud.DefaultCredentials(<credentials-go chain>)"
+}
 
 // GoString does the same for %#v.
 func (p *credentialsGoProvider) GoString() string { return p.String() }
