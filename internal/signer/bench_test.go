@@ -73,16 +73,17 @@ func BenchmarkSignV3(b *testing.B) {
 }
 
 // BenchmarkSignV1 compares what the transport does to sign a V1 request
-// (V1CommonParams, then SignV1 over every parameter) with HMAC-SHA1 of the
-// same string to sign and its base64, computed directly.
+// (V1CommonParams, SortParams over every parameter, SignV1Sorted) with
+// HMAC-SHA1 of the same string to sign and its base64, computed directly.
 func BenchmarkSignV1(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		b.ReportAllocs()
 		all := make([]Param, 0, len(benchParams)+10)
 		for b.Loop() {
-			all = append(all[:0], benchParams...)
-			all = append(all, V1CommonParams(benchAction, benchVer, "JSON", benchCreds, benchDate, benchNonce)...)
-			if SignV1("POST", all, benchCreds.AccessKeySecret) == "" {
+			var common [9]Param
+			all = AppendMerged(all[:0], benchParams,
+				AppendV1CommonParams(common[:0], benchAction, benchVer, "JSON", benchCreds, benchDate, benchNonce))
+			if SignV1Sorted("POST", all, benchCreds.AccessKeySecret) == "" {
 				b.Fatal("empty Signature")
 			}
 		}

@@ -5,12 +5,10 @@
 package signer
 
 import (
-	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"hash"
 	"slices"
 	"strings"
 	"sync"
@@ -115,18 +113,71 @@ func CanonicalQuery(params []Param) string {
 	return string(AppendQuery(nil, sorted))
 }
 
-var (
-	sha256Pool = sync.Pool{New: func() any { return sha256.New() }}
-)
+// bufPool holds scratch buffers (canonical requests, strings to sign, HMAC
+// input), so that signing allocates only its results.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		*b = (*b)[:0]
+		bufPool.Put(b)
+	}
+}
+
+// sum256Hex appends the hex SHA-256 of data. sha256.Sum256 returns an
+// array: unlike hash.Hash.Sum through an interface, nothing escapes.
 func sum256Hex(dst []byte, data []byte) []byte {
-	h := sha256Pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(data)
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	sha256Pool.Put(h)
+	sum := sha256.Sum256(data)
 	return hex.AppendEncode(dst, sum[:])
+}
+
+// hmacKeyPads appends key^pad (the key zero-padded to the 64-byte block
+// of SHA-1 and SHA-256) to b. Longer keys are hashed first by the caller.
+func hmacKeyPads(b []byte, key []byte, pad byte) []byte {
+	var k [64]byte
+	copy(k[:], key)
+	for _, c := range k {
+		b = append(b, c^pad)
+	}
+	return b
+}
+
+// hmacSHA256 is HMAC-SHA256(key, msg) (RFC 2104) over one-shot
+// sha256.Sum256 and a pooled buffer, without crypto/hmac's five
+// allocations per call.
+func hmacSHA256(key string, msg []byte) [sha256.Size]byte {
+	k := []byte(key) // does not escape
+	if len(k) > 64 {
+		d := sha256.Sum256(k)
+		k = d[:]
+	}
+	bp := getBuf()
+	b := append(hmacKeyPads((*bp)[:0], k, 0x36), msg...)
+	inner := sha256.Sum256(b)
+	b = append(hmacKeyPads(b[:0], k, 0x5c), inner[:]...)
+	out := sha256.Sum256(b)
+	*bp = b
+	putBuf(bp)
+	return out
+}
+
+// hmacSHA1 is HMAC-SHA1(key, msg), likewise.
+func hmacSHA1(key string, msg []byte) [sha1.Size]byte {
+	k := []byte(key)
+	if len(k) > 64 {
+		d := sha1.Sum(k)
+		k = d[:]
+	}
+	bp := getBuf()
+	b := append(hmacKeyPads((*bp)[:0], k, 0x36), msg...)
+	inner := sha1.Sum(b)
+	b = append(hmacKeyPads(b[:0], k, 0x5c), inner[:]...)
+	out := sha1.Sum(b)
+	*bp = b
+	putBuf(bp)
+	return out
 }
 
 // HashHex returns the hex SHA-256 of data, as x-acs-content-sha256 wants it.
@@ -163,7 +214,7 @@ func V3Headers(host, contentType, action, version, contentSHA256 string, date ti
 		Param{"host", host},
 		Param{"x-acs-action", action},
 		Param{"x-acs-content-sha256", contentSHA256},
-		Param{"x-acs-date", date.UTC().Format(TimeFormat)},
+		Param{"x-acs-date", formatTime(date)},
 	)
 	if securityToken != "" {
 		h = append(h, Param{"x-acs-security-token", securityToken})
@@ -178,6 +229,13 @@ func V3Headers(host, contentType, action, version, contentSHA256 string, date ti
 // V3CanonicalRequest returns the canonical request and the signed header
 // names of r. The payload hash is the value of its x-acs-content-sha256 header.
 func V3CanonicalRequest(r *V3Request) (canonical []byte, signedHeaders string) {
+	b, start, end := appendCanonical(make([]byte, 0, 512), r)
+	return b, string(b[start:end])
+}
+
+// appendCanonical appends the canonical request of r to b; the signed
+// header names are b[start:end].
+func appendCanonical(b []byte, r *V3Request) (_ []byte, start, end int) {
 	headers := r.Headers
 	if !canonicalHeaders(headers) { // V3Headers' output already is
 		headers = slices.Clone(headers)
@@ -192,8 +250,6 @@ func V3CanonicalRequest(r *V3Request) (canonical []byte, signedHeaders string) {
 		query = slices.Clone(query)
 		SortParams(query)
 	}
-
-	b := make([]byte, 0, 512)
 	b = append(b, r.Method...)
 	b = append(b, "\n/\n"...)
 	b = AppendQuery(b, query)
@@ -209,20 +265,19 @@ func V3CanonicalRequest(r *V3Request) (canonical []byte, signedHeaders string) {
 		}
 	}
 	b = append(b, '\n')
-	start := len(b)
+	start = len(b)
 	for i, h := range headers {
 		if i > 0 {
 			b = append(b, ';')
 		}
 		b = append(b, h.Key...)
 	}
-	signedHeaders = string(b[start:])
+	end = len(b)
 	b = append(b, '\n')
 	if payloadHash == "" {
 		payloadHash = EmptyBodySHA256
 	}
-	b = append(b, payloadHash...)
-	return b, signedHeaders
+	return append(b, payloadHash...), start, end
 }
 
 // canonicalHeaders reports whether headers are lower-case, trimmed and
@@ -254,40 +309,62 @@ func V3StringToSign(canonical []byte) []byte {
 
 // SignV3 returns the Authorization header value of r.
 func SignV3(r *V3Request, creds Credentials) string {
-	canonical, signed := V3CanonicalRequest(r)
-	mac := hmac.New(sha256.New, []byte(creds.AccessKeySecret))
-	mac.Write(V3StringToSign(canonical))
-	var sum [sha256.Size]byte
-	sig := mac.Sum(sum[:0])
-
-	b := make([]byte, 0, len(AlgorithmV3)+len(creds.AccessKeyID)+len(signed)+110)
-	b = append(b, AlgorithmV3...)
-	b = append(b, " Credential="...)
-	b = append(b, creds.AccessKeyID...)
-	b = append(b, ",SignedHeaders="...)
-	b = append(b, signed...)
-	b = append(b, ",Signature="...)
-	b = hex.AppendEncode(b, sig)
-	return string(b)
+	bp := getBuf()
+	canonical, start, end := appendCanonical((*bp)[:0], r)
+	var sts [len(AlgorithmV3) + 1 + 2*sha256.Size]byte
+	copy(sts[:], AlgorithmV3+"\n")
+	hashed := sha256.Sum256(canonical)
+	hex.Encode(sts[len(AlgorithmV3)+1:], hashed[:])
+	sig := hmacSHA256(creds.AccessKeySecret, sts[:])
+	var out strings.Builder
+	out.Grow(len(AlgorithmV3) + 12 + len(creds.AccessKeyID) + 15 + (end - start) + 11 + 2*sha256.Size)
+	out.WriteString(AlgorithmV3)
+	out.WriteString(" Credential=")
+	out.WriteString(creds.AccessKeyID)
+	out.WriteString(",SignedHeaders=")
+	out.Write(canonical[start:end])
+	out.WriteString(",Signature=")
+	var sigHex [2 * sha256.Size]byte
+	hex.Encode(sigHex[:], sig[:])
+	out.Write(sigHex[:])
+	*bp = canonical
+	putBuf(bp)
+	return out.String()
 }
 
 // V1CommonParams returns the common parameters of a V1 request except
 // Signature. format is "JSON" or "XML".
 func V1CommonParams(action, version, format string, creds Credentials, date time.Time, nonce string) []Param {
-	p := []Param{
-		{"AccessKeyId", creds.AccessKeyID},
-		{"Action", action},
-		{"Format", format},
-		{"SignatureMethod", MethodV1},
-		{"SignatureNonce", nonce},
-		{"SignatureVersion", "1.0"},
-		{"Timestamp", date.UTC().Format(TimeFormat)},
-		{"Version", version},
-	}
+	return AppendV1CommonParams(make([]Param, 0, 9), action, version, format, creds, date, nonce)
+}
+
+// AppendV1CommonParams appends the common parameters of a V1 request
+// except Signature to dst, sorted by key (merge them with AppendMerged).
+func AppendV1CommonParams(dst []Param, action, version, format string, creds Credentials, date time.Time, nonce string) []Param {
+	dst = append(dst, Param{"AccessKeyId", creds.AccessKeyID}, Param{"Action", action}, Param{"Format", format})
 	if creds.SecurityToken != "" {
-		p = append(p, Param{"SecurityToken", creds.SecurityToken})
+		dst = append(dst, Param{"SecurityToken", creds.SecurityToken})
 	}
-	return p
+	return append(dst,
+		Param{"SignatureMethod", MethodV1},
+		Param{"SignatureNonce", nonce},
+		Param{"SignatureVersion", "1.0"},
+		Param{"Timestamp", formatTime(date)},
+		Param{"Version", version},
+	)
+}
+
+// AppendMerged appends the merge of a and b, both sorted as by
+// SortParams, to dst: O(n), where sorting the concatenation is O(n log n).
+func AppendMerged(dst, a, b []Param) []Param {
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].Key < b[0].Key || (a[0].Key == b[0].Key && a[0].Value <= b[0].Value) {
+			dst, a = append(dst, a[0]), a[1:]
+		} else {
+			dst, b = append(dst, b[0]), b[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
 }
 
 // V1StringToSign returns METHOD&%2F&encode(canonical query of params).
@@ -299,18 +376,41 @@ func V1StringToSign(method string, params []Param) []byte {
 }
 
 func v1StringToSignSorted(method string, sorted []Param) []byte {
-	query := AppendQuery(make([]byte, 0, 512), sorted)
-	b := make([]byte, 0, len(method)+4+len(query)*5/4)
+	return appendV1StringToSign(make([]byte, 0, 768), method, sorted)
+}
+
+// appendV1StringToSign appends METHOD&%2F&encode(query) in one pass:
+// encode(encode(s)) keeps the unreserved bytes and turns any other into
+// %25XX; '=' and '&' of the query become %3D and %26.
+func appendV1StringToSign(b []byte, method string, sorted []Param) []byte {
 	b = append(b, method...)
 	b = append(b, "&%2F&"...)
-	for _, c := range query {
-		if unreserved[c] {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+	for i, p := range sorted {
+		if i > 0 {
+			b = append(b, "%26"...)
 		}
+		b = appendEncodedTwice(b, p.Key)
+		b = append(b, "%3D"...)
+		b = appendEncodedTwice(b, p.Value)
 	}
 	return b
+}
+
+func appendEncodedTwice(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && unreserved[s[j]] {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if j < len(s) {
+			c := s[j]
+			dst = append(dst, '%', '2', '5', upperHex[c>>4], upperHex[c&15])
+			j++
+		}
+		i = j
+	}
+	return dst
 }
 
 // SignV1 returns the value of the Signature parameter for params (every
@@ -320,16 +420,41 @@ func SignV1(method string, params []Param, accessKeySecret string) string {
 }
 
 func signV1(stringToSign []byte, accessKeySecret string) string {
-	key := make([]byte, 0, len(accessKeySecret)+1)
-	key = append(append(key, accessKeySecret...), '&')
-	mac := hmac.New(sha1.New, key)
-	mac.Write(stringToSign)
-	var sum [sha1.Size]byte
-	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	sum := hmacSHA1(accessKeySecret+"&", stringToSign)
+	var out [28]byte // base64 of 20 bytes
+	base64.StdEncoding.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // SignV1Sorted is SignV1 for params already sorted with SortParams; it
 // does not copy them.
 func SignV1Sorted(method string, sorted []Param, accessKeySecret string) string {
-	return signV1(v1StringToSignSorted(method, sorted), accessKeySecret)
+	bp := getBuf()
+	sts := appendV1StringToSign((*bp)[:0], method, sorted)
+	sig := signV1(sts, accessKeySecret)
+	*bp = sts
+	putBuf(bp)
+	return sig
+}
+
+// formatTime formats t in UTC as 2006-01-02T15:04:05Z, like
+// t.UTC().Format(TimeFormat) without its layout interpretation.
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 1000 || y > 9999 {
+		return t.Format(TimeFormat)
+	}
+	h, mi, sec := t.Clock()
+	var b [20]byte
+	two := func(i, v int) { b[i], b[i+1] = byte('0'+v/10), byte('0'+v%10) }
+	two(0, y/100)
+	two(2, y%100)
+	b[4], b[7], b[10], b[13], b[16], b[19] = '-', '-', 'T', ':', ':', 'Z'
+	two(5, int(mo))
+	two(8, d)
+	two(11, h)
+	two(14, mi)
+	two(17, sec)
+	return string(b[:])
 }

@@ -1,8 +1,11 @@
 package signer
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,4 +221,44 @@ func TestV3CanonicalRequestNormalizesHeaders(t *testing.T) {
 	assert.Equal(t, string(want), string(got))
 	assert.Equal(t, wantSigned, gotSigned)
 	assert.Equal(t, "Host", messy.Headers[5].Key[:4], "the input is not modified")
+}
+
+// The signer computes HMAC without crypto/hmac (to save its allocations):
+// it must agree with crypto/hmac for every key length, including keys
+// longer than the block, which are hashed first.
+func TestHMACMatchesCryptoHMAC(t *testing.T) {
+	msg := []byte("ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259")
+	for _, n := range []int{0, 1, 20, 63, 64, 65, 128, 300} {
+		key := strings.Repeat("k", n)
+		m256 := hmac.New(sha256.New, []byte(key))
+		m256.Write(msg)
+		got256 := hmacSHA256(key, msg)
+		assert.Equal(t, m256.Sum(nil), got256[:], "SHA-256, key length %d", n)
+		m1 := hmac.New(sha1.New, []byte(key))
+		m1.Write(msg)
+		got1 := hmacSHA1(key, msg)
+		assert.Equal(t, m1.Sum(nil), got1[:], "SHA-1, key length %d", n)
+	}
+}
+
+func TestFormatTime(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2016, 2, 23, 12, 46, 24, 0, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 999, time.FixedZone("x", -5*3600)),
+		time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		assert.Equal(t, tm.UTC().Format(TimeFormat), formatTime(tm))
+	}
+}
+
+func TestAppendMerged(t *testing.T) {
+	a := v1Params("A", "1", "C", "3", "C", "4")
+	b := v1Params("B", "2", "C", "3", "D", "5")
+	got := AppendMerged(nil, a, b)
+	want := append(append([]Param{}, a...), b...)
+	SortParams(want)
+	assert.Equal(t, want, got)
+	common := AppendV1CommonParams(nil, "A", "V", "JSON", Credentials{AccessKeyID: "i", SecurityToken: "t"}, time.Now(), "n")
+	assert.True(t, slices.IsSortedFunc(common, func(x, y Param) int { return strings.Compare(x.Key, y.Key) }), "common parameters come sorted")
 }

@@ -184,10 +184,12 @@ func transient(err error) bool {
 // attempt sends one signed request. It returns the HTTP status (0 when no
 // response arrived), the RequestId, and nil or the attempt's error.
 func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (int, string, error) {
-	if c.retry.AttemptTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
-		defer cancel()
+	if d := c.retry.AttemptTimeout; d > 0 {
+		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d { // else ctx bounds it already
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
 	}
 	creds, err := c.creds.Retrieve(ctx)
 	if err != nil {
@@ -208,10 +210,9 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	}
 	var body []byte
 	if c.sigV == alicloud.SignatureV1 {
-		all := make([]signer.Param, 0, len(p.params)+9)
-		all = append(all, p.params...)
-		all = append(all, signer.V1CommonParams(op, c.svc.Version, "JSON", sc, now, nonce)...)
-		signer.SortParams(all)
+		var common [9]signer.Param
+		all := signer.AppendMerged(make([]signer.Param, 0, len(p.params)+9), p.params,
+			signer.AppendV1CommonParams(common[:0], op, c.svc.Version, "JSON", sc, now, nonce))
 		sig := signer.SignV1Sorted(http.MethodPost, all, sc.AccessKeySecret)
 		body = signer.AppendQuery(make([]byte, 0, 512), all)
 		body = append(body, "&Signature="...) // the order of form fields does not matter
@@ -249,7 +250,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	defer resp.Body.Close()
 	buf := bufferPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
-	if rerr := readBounded(buf, resp.Body); rerr != nil {
+	if rerr := readBounded(buf, resp.Body, resp.ContentLength); rerr != nil {
 		// A cut-off body is transient (the ClientToken makes a repeat safe);
 		// an oversized one is not.
 		return resp.StatusCode, "", errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, rerr)
@@ -275,8 +276,24 @@ func putBuffer(b *bytes.Buffer) {
 	}
 }
 
-// readBounded reads r into buf, failing beyond MaxResponseBytes.
-func readBounded(buf *bytes.Buffer, r io.Reader) error {
+// readBounded reads r into buf, failing beyond MaxResponseBytes. A known
+// length (the usual case) is read exactly, without a limiting wrapper.
+func readBounded(buf *bytes.Buffer, r io.Reader, length int64) error {
+	if length >= 0 && length <= MaxResponseBytes {
+		buf.Grow(int(length))
+		b := buf.AvailableBuffer()[:length]
+		if _, err := io.ReadFull(r, b); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF // fewer bytes than announced
+			}
+			return err
+		}
+		buf.Write(b) // b is buf's own spare room: this only extends buf
+		return nil
+	}
+	if length > MaxResponseBytes {
+		return errBodyTooLarge
+	}
 	n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseBytes+1))
 	if err != nil {
 		return err

@@ -16,11 +16,12 @@ import (
 type bodyTransport struct {
 	status int
 	body   []byte
+	length int64 // the announced Content-Length; -1: unknown (chunked)
 }
 
 func (t bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: t.status, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(bytes.NewReader(t.body)), Request: r}, nil
+		Body: io.NopCloser(bytes.NewReader(t.body)), ContentLength: t.length, Request: r}, nil
 }
 
 // FuzzDecodeResponse feeds arbitrary statuses and bodies to the response
@@ -41,9 +42,17 @@ func FuzzDecodeResponse(f *testing.F) {
 		if status < 100 || status > 999 {
 			status = 200 + (status&0x7fffffff)%400
 		}
+		// Announce the true length, none (chunked), or a wrong one.
+		length := int64(len(body))
+		switch status % 3 {
+		case 1:
+			length = -1
+		case 2:
+			length += int64(status%5) - 2
+		}
 		c, err := New(alicloud.Config{Region: "cn-hangzhou", Endpoint: "http://fuzz.invalid",
 			Credentials: alicloud.StaticCredentials("id", "fuzz-secret-value", ""),
-			HTTPClient:  &http.Client{Transport: bodyTransport{status, body}},
+			HTTPClient:  &http.Client{Transport: bodyTransport{status, body, length}},
 			RateLimiter: alicloud.NoRateLimit, Retry: alicloud.RetryPolicy{MaxAttempts: 1}}, testService)
 		if err != nil {
 			t.Fatal(err)
@@ -57,6 +66,9 @@ func FuzzDecodeResponse(f *testing.F) {
 			if status < 200 || status > 299 {
 				t.Fatalf("HTTP %d accepted as success", status)
 			}
+			if length > int64(len(body)) {
+				t.Fatalf("a body shorter than announced (%d of %d) accepted", len(body), length)
+			}
 			return
 		}
 		if strings.Contains(err.Error(), "fuzz-secret-value") {
@@ -69,7 +81,7 @@ func FuzzDecodeResponse(f *testing.F) {
 			}
 			return
 		}
-		if status >= 200 && status < 300 && !strings.Contains(err.Error(), "decode response") {
+		if status >= 200 && status < 300 && !strings.Contains(err.Error(), "decode response") && !strings.Contains(err.Error(), "read response") {
 			t.Fatalf("2xx failure is not a decode error: %v", err)
 		}
 	})

@@ -661,3 +661,48 @@ func TestAttemptTimeoutRetriesWithTheSameToken(t *testing.T) {
 	assert.Equal(t, "J", out.JobId)
 	assert.Equal(t, <-tokens, <-tokens)
 }
+
+func TestBodyReading(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		length int64
+		want   error
+	}{
+		{"known length", `{"RequestId":"R"}`, 17, nil},
+		{"unknown length", `{"RequestId":"R"}`, -1, nil},
+		{"shorter than announced", `{"Req`, 17, io.ErrUnexpectedEOF},
+		{"announced too large", `{}`, MaxResponseBytes + 1, errBodyTooLarge},
+		{"unannounced too large", strings.Repeat(" ", MaxResponseBytes+1), -1, errBodyTooLarge},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := readBounded(&buf, strings.NewReader(tc.body), tc.length)
+			assert.ErrorIs(t, err, tc.want)
+			if tc.want == nil {
+				assert.Equal(t, tc.body, buf.String())
+			}
+		})
+	}
+}
+
+func TestTruncatedBodyIsRetried(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Content-Length", "100")
+			io.WriteString(w, `{"RequestId":"R1"`) // then the connection closes early
+			return
+		}
+		io.WriteString(w, `{"RequestId":"R2","JobId":"J"}`)
+	}))
+	defer srv.Close()
+	c, err := New(alicloud.Config{Region: "cn-hangzhou", Endpoint: srv.URL, RateLimiter: alicloud.NoRateLimit,
+		Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""), Retry: alicloud.RetryPolicy{BaseDelay: time.Millisecond}}, testService)
+	require.NoError(t, err)
+	res, out, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Attempts)
+	assert.Equal(t, "J", out.JobId)
+}
