@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/paginate"
 	"github.com/listenercerts/alicloud/internal/signer"
 	"github.com/listenercerts/alicloud/internal/transport"
 	"github.com/listenercerts/alicloud/internal/validate"
@@ -95,27 +96,16 @@ func (c *Client) ListListenerCertificates(ctx context.Context, in *ListListenerC
 // AllListenerCertificates returns an iterator over the certificates of every
 // page. It stops at the first error, which it yields. in is not modified.
 func (c *Client) AllListenerCertificates(ctx context.Context, in *ListListenerCertificatesInput) iter.Seq2[ListenerCertificate, error] {
-	return func(yield func(ListenerCertificate, error) bool) {
-		if in == nil {
-			yield(ListenerCertificate{}, &alicloud.ValidationError{Field: "input", Reason: "must not be nil"})
-			return
-		}
-		page := *in
-		for {
-			out, err := c.ListListenerCertificates(ctx, &page)
-			if err != nil {
-				yield(ListenerCertificate{}, err)
-				return
-			}
-			for _, cert := range out.Certificates {
-				if !yield(cert, nil) {
-					return
-				}
-			}
-			if out.NextToken == "" || out.NextToken == page.NextToken {
-				return
-			}
-			page.NextToken = out.NextToken
-		}
+	if in == nil {
+		return paginate.Error[ListenerCertificate](&alicloud.ValidationError{Field: "input", Reason: "must not be nil"})
 	}
+	page := *in
+	return paginate.All(in.NextToken, func(token string) ([]ListenerCertificate, string, error) {
+		page.NextToken = token
+		out, err := c.ListListenerCertificates(ctx, &page)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.Certificates, out.NextToken, nil
+	})
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/ctxsleep"
 	"github.com/listenercerts/alicloud/internal/signer"
 )
 
@@ -83,7 +84,7 @@ func New(cfg alicloud.Config, svc Service) (*Client, error) {
 		sigV:    cfg.SignatureVersion,
 		now:     time.Now,
 		nonce:   newNonce,
-		sleep:   sleepCtx,
+		sleep:   ctxsleep.Sleep,
 		jitter:  mrand.Int64N,
 	}
 	if cfg.Endpoint != "" {
@@ -151,20 +152,6 @@ func newNonce() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Request is one logical call.

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/ctxsleep"
 	"github.com/listenercerts/alicloud/internal/signer"
 )
 
@@ -290,7 +291,7 @@ func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
 	sleeping := make(chan struct{})
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		close(sleeping)
-		return sleepCtx(ctx, d) // the real, cancellable sleep
+		return ctxsleep.Sleep(ctx, d) // the real, cancellable sleep
 	}
 	c.jitter = func(n int64) int64 { return n - 1 }
 
@@ -316,7 +317,7 @@ func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
 func TestDeadlineDuringBackoff(t *testing.T) {
 	srv := newScripted(t, svcError(400, "Throttling.User"))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.BaseDelay = time.Hour; cfg.Retry.MaxDelay = time.Hour })
-	c.sleep = sleepCtx
+	c.sleep = ctxsleep.Sleep
 	c.jitter = func(n int64) int64 { return n - 1 }
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()

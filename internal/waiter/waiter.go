@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/ctxsleep"
 )
 
 // Check polls once. It returns done when the wait is over, otherwise a
@@ -37,7 +38,7 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 	opts = opts.WithDefaults()
 	sleep, jitter := p.Sleep, p.Jitter
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = ctxsleep.Sleep
 	}
 	if jitter == nil {
 		jitter = mrand.Int64N
@@ -89,18 +90,4 @@ func timeoutOr(ctx context.Context, what, pending string, maxWait time.Duration,
 	}
 	return fmt.Errorf("%w: %s not reached within %s (%d polls); still pending: %s",
 		alicloud.ErrWaitTimeout, what, maxWait, polls, pending)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
