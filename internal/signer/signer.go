@@ -138,8 +138,10 @@ func sum256Hex(dst []byte, data []byte) []byte {
 func hmacKeyPads(b []byte, key []byte, pad byte) []byte {
 	var k [64]byte
 	copy(k[:], key)
-	for _, c := range k {
-		b = append(b, c^pad)
+	n := len(b)
+	b = append(b, k[:]...)
+	for i := n; i < n+64; i++ {
+		b[i] ^= pad
 	}
 	return b
 }
@@ -165,7 +167,10 @@ func hmacSHA256(key string, msg []byte) [sha256.Size]byte {
 
 // hmacSHA1 is HMAC-SHA1(key, msg), likewise.
 func hmacSHA1(key string, msg []byte) [sha1.Size]byte {
-	k := []byte(key)
+	return hmacSHA1Key([]byte(key), msg)
+}
+
+func hmacSHA1Key(k []byte, msg []byte) [sha1.Size]byte {
 	if len(k) > 64 {
 		d := sha1.Sum(k)
 		k = d[:]
@@ -420,7 +425,8 @@ func SignV1(method string, params []Param, accessKeySecret string) string {
 }
 
 func signV1(stringToSign []byte, accessKeySecret string) string {
-	sum := hmacSHA1(accessKeySecret+"&", stringToSign)
+	var kb [65]byte // the V1 key is the secret and "&"; on the stack when short
+	sum := hmacSHA1Key(append(append(kb[:0], accessKeySecret...), '&'), stringToSign)
 	var out [28]byte // base64 of 20 bytes
 	base64.StdEncoding.Encode(out[:], sum[:])
 	return string(out[:])
