@@ -343,8 +343,8 @@ func TestListAsynJobs(t *testing.T) {
 }
 
 // 500 concurrent dissociations against the emulator's rate limit, scaled
-// down: the client's bucket holds the same quota, so none surfaces a
-// throttling error and none acts twice.
+// down: the client's bucket paces them under the quota and retries absorb
+// the rare throttle, so none surfaces a throttling error and none acts twice.
 func TestConcurrentDissociationsUnderRateLimit(t *testing.T) {
 	const n = 500
 	quota := alicloud.Quota{Requests: 250, Per: time.Second}
@@ -356,7 +356,10 @@ func TestConcurrentDissociationsUnderRateLimit(t *testing.T) {
 			DefaultCertificateID: "d", AdditionalCertificateIDs: []string{"c"}}))
 	}
 	cfg := srv.Config()
-	cfg.RateLimiter = alicloud.NewRateLimiter(map[string]alicloud.Quota{"alb/" + opDissociate: quota})
+	// The client's bucket runs 10 % under the service's: requests reach the
+	// service a little bunched (scheduling, the race detector), and the
+	// headroom keeps those bunches under its quota.
+	cfg.RateLimiter = alicloud.NewRateLimiter(map[string]alicloud.Quota{"alb/" + opDissociate: {Requests: quota.Requests * 9 / 10, Per: quota.Per}})
 	c, err := alb.New(cfg)
 	require.NoError(t, err)
 
