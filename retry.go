@@ -21,7 +21,8 @@ const (
 // ServiceBusy, SignatureNonceUsed (every attempt has a fresh nonce), any
 // HTTP 5xx, and transient network errors (connection reset or refused,
 // timeouts, AttemptTimeout, a connection dropped before the whole answer
-// arrived). Never retried: client mistakes (4xx codes such as
+// arrived). A throttling answer's TimeLeft hint (x-ratelimit-user-api)
+// lengthens the sleep up to MaxDelay. Never retried: client mistakes (4xx codes such as
 // ResourceNotFound.* or InvalidParameter), authentication failures, and
 // cancellation of the context. The sleeps between attempts use full-jitter
 // exponential backoff and end early when the context is done.

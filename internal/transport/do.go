@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -78,7 +79,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 		}
 		res.Attempts++
 		began := c.now()
-		status, rid, err := c.attempt(ctx, op, &p, out)
+		status, rid, hint, err := c.attempt(ctx, op, &p, out)
 		res.HTTPStatus, res.RequestID = status, rid
 		var apiErr *alicloud.APIError
 		code := ""
@@ -105,6 +106,9 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 			conflictRetries++
 		case c.retryable(status, code, err) && retries+1 < c.retry.MaxAttempts:
 			delay = c.backoff(c.retry.BaseDelay, c.retry.MaxDelay, retries)
+			if hint > delay { // the service said when its quota refills
+				delay = min(hint, c.retry.MaxDelay)
+			}
 			retries++
 		default:
 			c.log(ctx, op, *res, began, code, 0)
@@ -182,8 +186,9 @@ func transient(err error) bool {
 }
 
 // attempt sends one signed request. It returns the HTTP status (0 when no
-// response arrived), the RequestId, and nil or the attempt's error.
-func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (int, string, error) {
+// response arrived), the RequestId, the service's hint of when to try again
+// (0 when none), and nil or the attempt's error.
+func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (status int, requestID string, retryAfter time.Duration, err error) {
 	if d := c.retry.AttemptTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d { // else ctx bounds it already
 			var cancel context.CancelFunc
@@ -193,11 +198,11 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	}
 	creds, err := c.creds.Retrieve(ctx)
 	if err != nil {
-		return 0, "", errorf(c.svc.Name, op, "credentials: %w", err)
+		return 0, "", 0, errorf(c.svc.Name, op, "credentials: %w", err)
 	}
 	sc := signer.Credentials{AccessKeyID: creds.AccessKeyID, AccessKeySecret: creds.AccessKeySecret, SecurityToken: creds.SecurityToken}
 	if sc.AccessKeyID == "" || sc.AccessKeySecret == "" {
-		return 0, "", &alicloud.ValidationError{Field: "Config.Credentials", Reason: "the provider returned an empty AccessKeyID or AccessKeySecret"}
+		return 0, "", 0, &alicloud.ValidationError{Field: "Config.Credentials", Reason: "the provider returned an empty AccessKeyID or AccessKeySecret"}
 	}
 	now, nonce := c.now(), c.nonce()
 
@@ -245,7 +250,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	}).WithContext(ctx)
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		return 0, "", errorf(c.svc.Name, op, "send: %w", stripURL(err))
+		return 0, "", 0, errorf(c.svc.Name, op, "send: %w", stripURL(err))
 	}
 	defer resp.Body.Close()
 	buf := bufferPool.Get().(*bytes.Buffer)
@@ -253,18 +258,39 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	if rerr := readBounded(buf, resp.Body, resp.ContentLength); rerr != nil {
 		// A cut-off body is transient (the ClientToken makes a repeat safe);
 		// an oversized one is not.
-		return resp.StatusCode, "", errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, rerr)
+		return resp.StatusCode, "", 0, errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, rerr)
 	}
 	data := buf.Bytes() // json.Unmarshal copies what it keeps, so buf can be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if err := json.Unmarshal(data, out); err != nil {
-			return resp.StatusCode, "", errorf(c.svc.Name, op, "decode response (HTTP %d, %s): %w",
+			return resp.StatusCode, "", 0, errorf(c.svc.Name, op, "decode response (HTTP %d, %s): %w",
 				resp.StatusCode, describeBody(resp, data), err)
 		}
-		return resp.StatusCode, out.RequestID(), nil
+		return resp.StatusCode, out.RequestID(), 0, nil
 	}
 	apiErr := c.decodeError(op, resp, data, creds)
-	return resp.StatusCode, apiErr.RequestID, apiErr
+	return resp.StatusCode, apiErr.RequestID, timeLeft(resp.Header), apiErr
+}
+
+// timeLeft reads the throttling hint of x-ratelimit-user-api or
+// x-ratelimit-user ("...TimeLeft:<ms>..."), or returns 0.
+func timeLeft(h http.Header) time.Duration {
+	for _, name := range [...]string{"X-Ratelimit-User-Api", "X-Ratelimit-User"} {
+		for _, v := range h[name] {
+			_, rest, ok := strings.Cut(v, "TimeLeft:")
+			if !ok {
+				continue
+			}
+			end := 0
+			for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+				end++
+			}
+			if ms, err := strconv.ParseInt(rest[:end], 10, 64); err == nil && ms > 0 {
+				return time.Duration(ms) * time.Millisecond
+			}
+		}
+	}
+	return 0
 }
 
 var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}

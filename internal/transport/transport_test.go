@@ -50,6 +50,7 @@ type answer struct {
 	body   string
 	ctype  string
 	drop   bool
+	header http.Header
 }
 
 // scripted is an httptest server that answers from a script (the last
@@ -90,6 +91,9 @@ func (s *scripted) serve(w http.ResponseWriter, r *http.Request) {
 		a.ctype = "application/json;charset=utf-8"
 	}
 	w.Header().Set("Content-Type", a.ctype)
+	for k, v := range a.header {
+		w.Header()[k] = v
+	}
 	w.WriteHeader(a.status)
 	io.WriteString(w, a.body)
 }
@@ -706,4 +710,20 @@ func TestTruncatedBodyIsRetried(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Attempts)
 	assert.Equal(t, "J", out.JobId)
+}
+
+func TestThrottleHintSetsTheBackoff(t *testing.T) {
+	throttled := svcError(400, "Throttling.User")
+	throttled.header = http.Header{"X-Ratelimit-User-Api": {"Limit:200,TimeLeft:700,Remain:0"}}
+	srv := newScripted(t, throttled, throttled, ok(`{"RequestId":"R"}`))
+	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Retry.BaseDelay = time.Millisecond
+		cfg.Retry.MaxDelay = 500 * time.Millisecond
+	})
+	_, _, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{500 * time.Millisecond, 500 * time.Millisecond}, *sleeps,
+		"the service's TimeLeft (700 ms) outweighs the jitter, capped at MaxDelay")
+	assert.Equal(t, time.Duration(0), timeLeft(http.Header{"X-Ratelimit-User-Api": {"TimeLeft:abc"}}))
+	assert.Equal(t, 42*time.Millisecond, timeLeft(http.Header{"X-Ratelimit-User": {"TimeLeft:42"}}))
 }
