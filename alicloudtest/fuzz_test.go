@@ -43,8 +43,11 @@ func FuzzServeHTTP(f *testing.F) {
 			if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
 				t.Fatalf("answer is not JSON: %q", w.Body)
 			}
-			if w.Code != http.StatusOK && doc["Code"] == "" {
+			if code, _ := doc["Code"].(string); w.Code != http.StatusOK && code == "" {
 				t.Fatalf("error answer without Code: %s", w.Body)
+			}
+			if rid, _ := doc["RequestId"].(string); rid == "" {
+				t.Fatalf("answer without RequestId: %s", w.Body)
 			}
 		}
 	})

@@ -29,10 +29,11 @@ var long = flag.Bool("soak", false, "run the fault soak for about a minute inste
 
 const op = "DissociateAdditionalCertificatesFromListener"
 
-// outcome of one logical call.
+// outcome of one logical call; redo repeats it with the same ClientToken.
 type outcome struct {
 	token string
 	err   error
+	redo  func(ctx context.Context) error
 }
 
 func TestSoak(t *testing.T) {
@@ -43,6 +44,7 @@ func TestSoak(t *testing.T) {
 	const certsPerListener = 2000
 
 	goroutinesBefore := runtime.NumGoroutine()
+	heapBefore := liveHeap()
 	srv := alicloudtest.NewServer(
 		alicloudtest.WithALBDissociateDelay(0), alicloudtest.WithGADissociateDelay(0),
 		alicloudtest.WithRateLimit("", 0, 0))
@@ -100,18 +102,30 @@ func TestSoak(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < certsPerListener && time.Now().Before(stop); i++ {
 				token := alicloud.NewClientToken()
-				var err error
+				var call func(ctx context.Context) error
 				if i%2 == 0 {
-					_, err = albClient.DissociateAdditionalCertificatesFromListener(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
-						ListenerID: fmt.Sprintf("lsn-%d", w), CertificateIDs: []string{certs[i]}, ClientToken: token})
+					in := &alb.DissociateAdditionalCertificatesFromListenerInput{
+						ListenerID: fmt.Sprintf("lsn-%d", w), CertificateIDs: []string{certs[i]}, ClientToken: token}
+					call = func(ctx context.Context) error {
+						_, err := albClient.DissociateAdditionalCertificatesFromListener(ctx, in)
+						return err
+					}
 				} else {
-					_, err = gaClient.DissociateAdditionalCertificatesFromListener(ctx, &ga.DissociateAdditionalCertificatesFromListenerInput{
+					in := &ga.DissociateAdditionalCertificatesFromListenerInput{
 						AcceleratorID: fmt.Sprintf("ga-%d", w), ListenerID: fmt.Sprintf("lsr-%d", w),
-						Domains: []string{fmt.Sprintf("d%d.example.com", i)}, ClientToken: token})
+						Domains: []string{fmt.Sprintf("d%d.example.com", i)}, ClientToken: token}
+					call = func(ctx context.Context) error {
+						_, err := gaClient.DissociateAdditionalCertificatesFromListener(ctx, in)
+						return err
+					}
+				}
+				err := call(ctx)
+				if err != nil && alicloud.ClientTokenOf(err) != token {
+					err = fmt.Errorf("the error does not carry the call's ClientToken: %w", err)
 				}
 				calls.Add(1)
 				mu.Lock()
-				outcomes = append(outcomes, outcome{token, err})
+				outcomes = append(outcomes, outcome{token, err, call})
 				mu.Unlock()
 			}
 		}()
@@ -120,8 +134,9 @@ func TestSoak(t *testing.T) {
 
 	st := srv.Stats()
 	acts := srv.ActionsByClientToken()
-	var succeeded, failed, duplicates, lost, failedActed int
+	var succeeded, failed, duplicates, lost, failedActed, recovered int
 	errorKinds := map[string]int{}
+	var failures []outcome
 	for _, o := range outcomes {
 		n := acts[o.token]
 		if n > 1 {
@@ -135,33 +150,48 @@ func TestSoak(t *testing.T) {
 			continue
 		}
 		failed++
+		failures = append(failures, o)
 		errorKinds[errorKind(o.err)]++
 		if n == 1 {
-			failedActed++ // acted, but the caller saw an error: recoverable by retrying the token
+			failedActed++ // allowed: the caller saw an error, and holds the token to recover the result
 		}
+	}
+	// No result is lost: every failed call, repeated with its ClientToken
+	// once the faults stop, succeeds, and its token has acted exactly once.
+	srv.ClearFaults()
+	for _, o := range failures {
+		if err := o.redo(ctx); err != nil {
+			t.Errorf("repeating a failed call with its token %s: %v", o.token, err)
+			continue
+		}
+		if n := srv.ActionsByClientToken()[o.token]; n != 1 {
+			t.Errorf("token %s acted %d times after the repeat", o.token, n)
+			continue
+		}
+		recovered++
 	}
 
 	srv.Close()
 	transport.CloseIdleConnections()
-	goroutinesAfter := waitForGoroutines(goroutinesBefore + 2)
-	var mem runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&mem)
+	srv, outcomes, failures = nil, nil, nil
+	goroutinesAfter := waitForGoroutines(goroutinesBefore)
+	heapAfter := liveHeap()
 
 	report := []string{
 		fmt.Sprintf("duration %s, %d workers", duration, workers),
-		fmt.Sprintf("calls made:                 %d (%d succeeded, %d failed)", len(outcomes), succeeded, failed),
+		fmt.Sprintf("calls made:                 %d (%d succeeded, %d failed)", succeeded+failed, succeeded, failed),
 		fmt.Sprintf("attempts (requests seen):   %d", st.RequestsByAction[op]),
 		fmt.Sprintf("faults survived:            %d injected (%d connections dropped)", st.FaultsInjected, st.Dropped),
 		fmt.Sprintf("errors surfaced:            %d %v", failed, errorKinds),
 		fmt.Sprintf("effective actions:          %d (duplicates %d, successes without action %d, failures that acted %d)", st.Actions, duplicates, lost, failedActed),
+		fmt.Sprintf("failed calls recovered:     %d of %d by repeating their ClientToken", recovered, failed),
 		fmt.Sprintf("goroutines before/after:    %d / %d", goroutinesBefore, goroutinesAfter),
-		fmt.Sprintf("heap in use after GC:       %.1f MiB", float64(mem.HeapInuse)/(1<<20)),
+		fmt.Sprintf("live heap before/after:     %.1f / %.1f MiB", mib(heapBefore), mib(heapAfter)),
 	}
 	t.Log("fault soak report:\n  " + strings.Join(report, "\n  "))
 
-	if len(outcomes) == 0 || st.FaultsInjected == 0 {
-		t.Fatalf("the soak did nothing: %d calls, %d faults", len(outcomes), st.FaultsInjected)
+	if succeeded+failed == 0 || st.FaultsInjected == 0 {
+		t.Fatalf("the soak did nothing: %d calls, %d faults", succeeded+failed, st.FaultsInjected)
 	}
 	if duplicates != 0 {
 		t.Errorf("%d ClientTokens acted more than once", duplicates)
@@ -169,16 +199,27 @@ func TestSoak(t *testing.T) {
 	if lost != 0 {
 		t.Errorf("%d successful calls have no action behind them", lost)
 	}
-	if failedActed != 0 {
-		t.Errorf("%d calls acted but reported an error (lost results)", failedActed)
-	}
 	if st.Actions != succeeded+failedActed {
 		t.Errorf("effective actions %d != successes %d + failures that acted %d", st.Actions, succeeded, failedActed)
 	}
-	if goroutinesAfter > goroutinesBefore+2 {
+	if goroutinesAfter > goroutinesBefore {
 		t.Errorf("goroutine leak: %d before, %d after", goroutinesBefore, goroutinesAfter)
 	}
+	if grown := heapAfter - heapBefore; grown > 16<<20 {
+		t.Errorf("memory leak: the live heap grew by %.1f MiB", mib(grown))
+	}
 }
+
+// liveHeap is the heap still reachable after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	runtime.GC() // a second cycle frees what the first only finalized
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
 func errorKind(err error) string {
 	var apiErr *alicloud.APIError

@@ -5,12 +5,12 @@
 //
 //	go -C bench run ./cmd/report
 //
-// It runs, one after the other and each in one go test invocation,
+// It runs, in one go test invocation, every benchmark of bench/ (the calls
+// and signing alone)
 //
-//	go test -run '^$' -bench . -benchmem -count N -benchtime T       (in bench/)
-//	go test -run '^$' -bench . -benchmem -count N ./internal/signer  (in the root module)
+//	go test -run '^$' -bench . -benchmem -count N -benchtime T
 //
-// keeps their raw output in bench/results.txt (benchstat reads it), and
+// keeps its raw output in bench/results.txt (benchstat reads it), and
 // reports the median of the N runs of each benchmark. With -from it
 // rebuilds the report from a saved results.txt without running anything.
 package main
@@ -68,14 +68,9 @@ func run(count int, benchtime, from, out, svgPath, rawPath string) error {
 		if err != nil {
 			return err
 		}
-		signOut, err := goTest("..", "-run", "^$", "-bench", ".", "-benchmem",
-			"-count", fmt.Sprint(count), "./internal/signer")
-		if err != nil {
-			return err
-		}
 		m.LoadAfter = loadavg()
 		m.Duration = time.Since(start).Round(time.Second)
-		output = append(m.header(), append(benchOut, signOut...)...)
+		output = append(m.header(), benchOut...)
 		if err := os.WriteFile(rawPath, output, 0o644); err != nil {
 			return err
 		}
