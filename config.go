@@ -37,7 +37,9 @@ type Config struct {
 	UseVPCEndpoint bool
 	// HTTPClient sends the requests. When nil, a process-wide client tuned for
 	// concurrency (timeouts, a pool of idle connections per host, proxy from
-	// the environment) is used.
+	// the environment) is used. New copies the client once and makes the
+	// copy refuse redirects (replacing any CheckRedirect); its Transport is
+	// shared, and later changes to the *http.Client itself are not seen.
 	HTTPClient *http.Client
 	// Retry controls retries; the zero value means the defaults.
 	Retry RetryPolicy

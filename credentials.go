@@ -100,6 +100,9 @@ func (p *credentialsGoProvider) GoString() string { return p.String() }
 var errNoCredentials = errors.New("alicloud: the credential chain returned no AccessKey")
 
 func (p *credentialsGoProvider) Retrieve(ctx context.Context) (Credentials, error) {
+	if err := ctx.Err(); err != nil {
+		return Credentials{}, err
+	}
 	select { // wait for a concurrent refresh, but no longer than ctx allows
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():

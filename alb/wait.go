@@ -58,7 +58,8 @@ func (w *CertificatesDissociatedWaiter) Wait(ctx context.Context, listenerID str
 }
 
 // WaitForJob is Wait that also watches the job a Dissociate call returned:
-// a job that ends Failed ends the wait at once with a *JobFailedError.
+// a job that ends Failed ends the wait at once with a *JobFailedError. Each
+// poll that finds certificates still pending also calls ListAsynJobs.
 func (w *CertificatesDissociatedWaiter) WaitForJob(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
 	if err := validate.ID("jobID", jobID); err != nil {
 		return err

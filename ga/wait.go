@@ -75,7 +75,7 @@ func (w *ListenerActiveWaiter) wait(ctx context.Context, acceleratorID, listener
 			if err != nil {
 				return false, "", err
 			}
-			if slices.Contains(domains, cert.Domain) {
+			if slices.ContainsFunc(domains, func(d string) bool { return strings.EqualFold(d, cert.Domain) }) { // domains are case-insensitive
 				left = append(left, cert.Domain)
 			}
 		}

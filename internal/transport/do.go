@@ -168,7 +168,7 @@ func (c *Client) retryable(status int, code string, err error) bool {
 // transient reports network errors worth another attempt: the request may
 // or may not have arrived, and the ClientToken makes a repeat safe.
 func transient(err error) bool {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+	if errors.Is(err, errAttemptTimeout) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) {
 		return true
@@ -189,12 +189,21 @@ func transient(err error) bool {
 // response arrived), the RequestId, the service's hint of when to try again
 // (0 when none), and nil or the attempt's error.
 func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (status int, requestID string, retryAfter time.Duration, err error) {
+	parent := ctx
 	if d := c.retry.AttemptTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d { // else ctx bounds it already
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, d)
 			defer cancel()
 		}
+	}
+	// An attempt cut short by AttemptTimeout (not by the caller's ctx) says
+	// so, rather than looking like the caller's deadline.
+	timedOut := func(err error) error {
+		if ctx.Err() != nil && parent.Err() == nil {
+			return fmt.Errorf("%w after %s (%v)", errAttemptTimeout, c.retry.AttemptTimeout, err)
+		}
+		return err
 	}
 	creds, err := c.creds.Retrieve(ctx)
 	if err != nil {
@@ -236,9 +245,10 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	set("Accept", "application/json")
 	set("User-Agent", c.userAgent)
 
+	u := *c.u
 	hreq := (&http.Request{
 		Method:        http.MethodPost,
-		URL:           c.u,
+		URL:           &u, // a copy per attempt: a RoundTripper may rewrite it
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
@@ -250,7 +260,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	}).WithContext(ctx)
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		return 0, "", 0, errorf(c.svc.Name, op, "send: %w", stripURL(err))
+		return 0, "", 0, errorf(c.svc.Name, op, "send: %w", timedOut(stripURL(err)))
 	}
 	defer resp.Body.Close()
 	buf := bufferPool.Get().(*bytes.Buffer)
@@ -258,7 +268,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	if rerr := readBounded(buf, resp.Body, resp.ContentLength); rerr != nil {
 		// A cut-off body is transient (the ClientToken makes a repeat safe);
 		// an oversized one is not.
-		return resp.StatusCode, "", 0, errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, rerr)
+		return resp.StatusCode, "", 0, errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, timedOut(rerr))
 	}
 	data := buf.Bytes() // json.Unmarshal copies what it keeps, so buf can be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
@@ -315,6 +325,15 @@ func readBounded(buf *bytes.Buffer, r io.Reader, length int64) error {
 			return err
 		}
 		buf.Write(b) // b is buf's own spare room: this only extends buf
+		// More than announced (a RoundTripper that rewrote the body, say):
+		// read the rest too, within the limit.
+		n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseBytes+1-length))
+		if err != nil {
+			return err
+		}
+		if length+n > MaxResponseBytes {
+			return errBodyTooLarge
+		}
 		return nil
 	}
 	if length > MaxResponseBytes {

@@ -176,4 +176,7 @@ func errorf(svc, op, format string, args ...any) error {
 	return fmt.Errorf(svc+" "+op+": "+format, args...)
 }
 
-var errBodyTooLarge = errors.New("response body exceeds the size limit")
+var (
+	errBodyTooLarge   = errors.New("response body exceeds the size limit")
+	errAttemptTimeout = errors.New("attempt timed out (RetryPolicy.AttemptTimeout)")
+)

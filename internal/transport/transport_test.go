@@ -639,7 +639,7 @@ func TestAccessDeniedDetailIsKept(t *testing.T) {
 
 func TestAttemptTimeoutRetriesWithTheSameToken(t *testing.T) {
 	var n atomic.Int32
-	tokens := make(chan string, 4)
+	tokens := make(chan string, 16)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		tokens <- r.PostForm.Get("ClientToken")
@@ -658,7 +658,7 @@ func TestAttemptTimeoutRetriesWithTheSameToken(t *testing.T) {
 	defer srv.Close()
 	c, err := New(alicloud.Config{Region: "cn-hangzhou", Endpoint: srv.URL, RateLimiter: alicloud.NoRateLimit,
 		Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
-		Retry:       alicloud.RetryPolicy{AttemptTimeout: 100 * time.Millisecond, BaseDelay: time.Millisecond}}, testService)
+		Retry:       alicloud.RetryPolicy{AttemptTimeout: 500 * time.Millisecond, BaseDelay: time.Millisecond}}, testService)
 	require.NoError(t, err)
 	res, out, err := call(c, context.Background(), "")
 	require.NoError(t, err)
@@ -677,6 +677,7 @@ func TestBodyReading(t *testing.T) {
 		{"known length", `{"RequestId":"R"}`, 17, nil},
 		{"unknown length", `{"RequestId":"R"}`, -1, nil},
 		{"shorter than announced", `{"Req`, 17, io.ErrUnexpectedEOF},
+		{"longer than announced", `{"RequestId":"R"}`, 5, nil},
 		{"announced too large", `{}`, MaxResponseBytes + 1, errBodyTooLarge},
 		{"unannounced too large", strings.Repeat(" ", MaxResponseBytes+1), -1, errBodyTooLarge},
 	}
@@ -726,4 +727,52 @@ func TestThrottleHintSetsTheBackoff(t *testing.T) {
 		"the service's TimeLeft (700 ms) outweighs the jitter, capped at MaxDelay")
 	assert.Equal(t, time.Duration(0), timeLeft(http.Header{"X-Ratelimit-User-Api": {"TimeLeft:abc"}}))
 	assert.Equal(t, 42*time.Millisecond, timeLeft(http.Header{"X-Ratelimit-User": {"TimeLeft:42"}}))
+}
+
+func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body) // so that the server notices the client hanging up
+		select {           // no answer in time
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c, err := New(alicloud.Config{Region: "cn-hangzhou", Endpoint: srv.URL, RateLimiter: alicloud.NoRateLimit,
+		Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
+		Retry:       alicloud.RetryPolicy{AttemptTimeout: 20 * time.Millisecond, MaxAttempts: 2, BaseDelay: time.Millisecond}}, testService)
+	require.NoError(t, err)
+	res, _, err := call(c, context.Background(), "")
+	require.ErrorIs(t, err, errAttemptTimeout)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context did not expire")
+	assert.Equal(t, 2, res.Attempts, "an attempt timeout is retried")
+}
+
+// rewritingTransport rewrites the request URL in place, as some proxies and
+// test hooks do; the client's own endpoint must not change.
+type rewritingTransport struct{ to *url.URL }
+
+func (rt rewritingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r.URL.Scheme, r.URL.Host = rt.to.Scheme, rt.to.Host
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestRoundTripperMayRewriteTheURL(t *testing.T) {
+	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	to, _ := url.Parse(srv.URL)
+	c, err := New(alicloud.Config{Region: "cn-hangzhou", RateLimiter: alicloud.NoRateLimit,
+		Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
+		HTTPClient:  &http.Client{Transport: rewritingTransport{to}}}, testService)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := call(c, context.Background(), "")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, "https://svc.cn-hangzhou.example.com/", c.u.String())
 }
