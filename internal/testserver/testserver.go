@@ -1,6 +1,7 @@
-// Package testserver is a scripted httptest server for the service
-// packages' wire tests: it answers from a script and records every request.
-// It checks nothing about signatures; the emulator (alicloudtest) does.
+// Package testserver is a scripted httptest server for the wire tests of
+// the transport and the service packages: it answers from a script and
+// records every request. It checks nothing about signatures; the emulator
+// (alicloudtest) does.
 package testserver
 
 import (
@@ -16,14 +17,21 @@ import (
 // Request is one request as the server saw it.
 type Request struct {
 	Header http.Header
-	Form   url.Values // the form body
+	Form   url.Values // the form body, parsed
+	Body   string     // the form body, as sent
 }
 
 // Answer is one scripted response.
 type Answer struct {
-	Status int
-	Body   string
+	Status      int
+	Body        string
+	ContentType string      // default application/json;charset=utf-8
+	Header      http.Header // more response headers
+	Drop        bool        // close the connection without an answer
 }
+
+// OK answers 200 with body.
+func OK(body string) Answer { return Answer{Status: http.StatusOK, Body: body} }
 
 // Error returns the service's error body for code.
 func Error(status int, code string) Answer {
@@ -42,22 +50,36 @@ type Server struct {
 // New starts a server closed when t ends.
 func New(t testing.TB, script ...Answer) *Server {
 	s := &Server{script: script}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(body))
-		s.mu.Lock()
-		s.requests = append(s.requests, Request{Header: r.Header.Clone(), Form: form})
-		a := s.script[0]
-		if len(s.script) > 1 {
-			s.script = s.script[1:]
-		}
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json;charset=utf-8")
-		w.WriteHeader(a.Status)
-		io.WriteString(w, a.Body)
-	}))
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	form, _ := url.ParseQuery(string(body))
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Header: r.Header.Clone(), Form: form, Body: string(body)})
+	a := s.script[0]
+	if len(s.script) > 1 {
+		s.script = s.script[1:]
+	}
+	s.mu.Unlock()
+	if a.Drop {
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+		return
+	}
+	if a.ContentType == "" {
+		a.ContentType = "application/json;charset=utf-8"
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	for k, v := range a.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(a.Status)
+	io.WriteString(w, a.Body)
 }
 
 // Requests returns what arrived so far.

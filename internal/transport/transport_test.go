@@ -22,6 +22,7 @@ import (
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/ctxsleep"
 	"github.com/listenercerts/alicloud/internal/signer"
+	"github.com/listenercerts/alicloud/internal/testserver"
 )
 
 const (
@@ -37,80 +38,11 @@ var testService = Service{
 	IsConflict: func(code string) bool { return code == "ResourceInConfiguring.Listener" },
 }
 
-// recorded is one request as the test server saw it.
-type recorded struct {
-	Header http.Header
-	Form   url.Values
-	Body   string
-}
-
-// answer scripts one response; drop hijacks and closes the connection.
-type answer struct {
-	status int
-	body   string
-	ctype  string
-	drop   bool
-	header http.Header
-}
-
-// scripted is an httptest server that answers from a script (the last
-// answer repeats) and records every request.
-type scripted struct {
-	*httptest.Server
-	mu       sync.Mutex
-	script   []answer
-	requests []recorded
-}
-
-func newScripted(t *testing.T, script ...answer) *scripted {
-	t.Helper()
-	s := &scripted{script: script}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *scripted) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	form, _ := url.ParseQuery(string(body))
-	s.mu.Lock()
-	s.requests = append(s.requests, recorded{Header: r.Header.Clone(), Form: form, Body: string(body)})
-	a := s.script[0]
-	if len(s.script) > 1 {
-		s.script = s.script[1:]
-	}
-	s.mu.Unlock()
-	if a.drop {
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			conn.Close()
-		}
-		return
-	}
-	if a.ctype == "" {
-		a.ctype = "application/json;charset=utf-8"
-	}
-	w.Header().Set("Content-Type", a.ctype)
-	for k, v := range a.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(a.status)
-	io.WriteString(w, a.body)
-}
-
-func (s *scripted) recorded() []recorded {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]recorded(nil), s.requests...)
-}
-
-func ok(body string) answer { return answer{status: 200, body: body} }
-
-func svcError(status int, code string) answer {
-	return answer{status: status, body: fmt.Sprintf(
-		`{"RequestId":"RID-%s","HostId":"svc.example.com","Code":"%s","Message":"message of %s","Recommend":"https://api.aliyun.com/troubleshoot?q=%s"}`,
-		code, code, code, code)}
-}
+// Short names for the shared scripted server.
+var (
+	ok       = testserver.OK
+	svcError = testserver.Error
+)
 
 type testResponse struct {
 	RequestId string
@@ -120,7 +52,7 @@ type testResponse struct {
 func (r *testResponse) RequestID() string { return r.RequestId }
 
 // newTestClient builds a client against srv with instant, recorded sleeps.
-func newTestClient(t *testing.T, srv *scripted, mutate func(*alicloud.Config)) (*Client, *[]time.Duration) {
+func newTestClient(t *testing.T, srv *testserver.Server, mutate func(*alicloud.Config)) (*Client, *[]time.Duration) {
 	t.Helper()
 	cfg := alicloud.Config{
 		Region:      "cn-hangzhou",
@@ -156,7 +88,7 @@ func call(c *Client, ctx context.Context, token string) (Result, *testResponse, 
 }
 
 func TestThrottledTwiceThenSuccess(t *testing.T) {
-	srv := newScripted(t,
+	srv := testserver.New(t,
 		svcError(400, "Throttling.User"),
 		svcError(400, "Throttling.User"),
 		ok(`{"RequestId":"RID-OK","JobId":"job-1"}`))
@@ -169,7 +101,7 @@ func TestThrottledTwiceThenSuccess(t *testing.T) {
 	assert.Equal(t, "job-1", out.JobId)
 	assert.Len(t, *sleeps, 2)
 
-	reqs := srv.recorded()
+	reqs := srv.Requests()
 	require.Len(t, reqs, 3)
 	token := reqs[0].Form.Get("ClientToken")
 	assert.Len(t, token, 36, "a generated UUID")
@@ -183,11 +115,11 @@ func TestThrottledTwiceThenSuccess(t *testing.T) {
 }
 
 func TestCallerClientTokenIsKept(t *testing.T) {
-	srv := newScripted(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R"}`))
 	c, _ := newTestClient(t, srv, nil)
 	_, _, err := call(c, context.Background(), "my-token-1")
 	require.NoError(t, err)
-	for _, r := range srv.recorded() {
+	for _, r := range srv.Requests() {
 		assert.Equal(t, []string{"my-token-1"}, r.Form["ClientToken"])
 	}
 }
@@ -195,7 +127,7 @@ func TestCallerClientTokenIsKept(t *testing.T) {
 func TestRetryClassification(t *testing.T) {
 	tests := []struct {
 		name     string
-		answer   answer
+		answer   testserver.Answer
 		attempts int
 	}{
 		{"throttling", svcError(400, "Throttling"), 5},
@@ -203,9 +135,9 @@ func TestRetryClassification(t *testing.T) {
 		{"rejected throttling", svcError(400, "Rejected.Throttling"), 5},
 		{"503", svcError(503, "ServiceUnavailable"), 5},
 		{"500", svcError(500, "InternalError"), 5},
-		{"502 html page", answer{status: 502, body: "<html>bad gateway</html>", ctype: "text/html"}, 5},
-		{"429 no body", answer{status: 429}, 5},
-		{"dropped connection", answer{drop: true}, 5},
+		{"502 html page", testserver.Answer{Status: 502, Body: "<html>bad gateway</html>", ContentType: "text/html"}, 5},
+		{"429 no body", testserver.Answer{Status: 429}, 5},
+		{"dropped connection", testserver.Answer{Drop: true}, 5},
 		{"nonce used (a fresh nonce fixes it)", svcError(400, "SignatureNonceUsed"), 5},
 		{"not found", svcError(404, "ResourceNotFound.Listener"), 1},
 		{"invalid parameter", svcError(400, "InvalidParameter"), 1},
@@ -213,16 +145,16 @@ func TestRetryClassification(t *testing.T) {
 		{"forbidden", svcError(403, "Forbidden.RAM"), 1},
 		{"conflict without opt-in", svcError(400, "ResourceInConfiguring.Listener"), 1},
 		{"unknown 400", svcError(400, "SomethingElse"), 1},
-		{"html 400", answer{status: 400, body: "<html>", ctype: "text/html"}, 1},
+		{"html 400", testserver.Answer{Status: 400, Body: "<html>", ContentType: "text/html"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newScripted(t, tc.answer)
+			srv := testserver.New(t, tc.answer)
 			c, sleeps := newTestClient(t, srv, nil)
 			res, _, err := call(c, context.Background(), "")
 			require.Error(t, err)
 			assert.Equal(t, tc.attempts, res.Attempts)
-			assert.Len(t, srv.recorded(), tc.attempts)
+			assert.Len(t, srv.Requests(), tc.attempts)
 			assert.Len(t, *sleeps, tc.attempts-1)
 			var apiErr *alicloud.APIError
 			if errors.As(err, &apiErr) {
@@ -233,7 +165,7 @@ func TestRetryClassification(t *testing.T) {
 }
 
 func TestMaxAttemptsFromPolicy(t *testing.T) {
-	srv := newScripted(t, svcError(503, "ServiceUnavailable"))
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxAttempts = 2 })
 	res, _, err := call(c, context.Background(), "")
 	require.Error(t, err)
@@ -241,7 +173,7 @@ func TestMaxAttemptsFromPolicy(t *testing.T) {
 }
 
 func TestAPIErrorKeepsEveryField(t *testing.T) {
-	srv := newScripted(t, answer{status: 404, body: `{"RequestId":"R-1","HostId":"alb.cn-hangzhou.aliyuncs.com","Code":"ResourceNotFound.Listener","Message":"The specified resource lsn-1 is not found.","Recommend":"https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"}`})
+	srv := testserver.New(t, testserver.Answer{Status: 404, Body: `{"RequestId":"R-1","HostId":"alb.cn-hangzhou.aliyuncs.com","Code":"ResourceNotFound.Listener","Message":"The specified resource lsn-1 is not found.","Recommend":"https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"}`})
 	c, _ := newTestClient(t, srv, nil)
 	_, _, err := call(c, context.Background(), "")
 	var apiErr *alicloud.APIError
@@ -259,17 +191,17 @@ func TestAPIErrorKeepsEveryField(t *testing.T) {
 func TestNonJSONBodies(t *testing.T) {
 	tests := []struct {
 		name   string
-		answer answer
+		answer testserver.Answer
 		want   string
 	}{
-		{"proxy page", answer{status: 400, body: "<html><body>Bad request</body></html>", ctype: "text/html"}, "HTTP 400"},
-		{"truncated error json", answer{status: 400, body: `{"Code":"Throt`}, "not a service error body"},
-		{"empty error", answer{status: 403}, "HTTP 403"},
-		{"success not json", answer{status: 200, body: "<html>captive portal</html>", ctype: "text/html"}, "decode response (HTTP 200, text/html"},
+		{"proxy page", testserver.Answer{Status: 400, Body: "<html><body>Bad request</body></html>", ContentType: "text/html"}, "HTTP 400"},
+		{"truncated error json", testserver.Answer{Status: 400, Body: `{"Code":"Throt`}, "not a service error body"},
+		{"empty error", testserver.Answer{Status: 403}, "HTTP 403"},
+		{"success not json", testserver.Answer{Status: 200, Body: "<html>captive portal</html>", ContentType: "text/html"}, "decode response (HTTP 200, text/html"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newScripted(t, tc.answer)
+			srv := testserver.New(t, tc.answer)
 			c, _ := newTestClient(t, srv, nil)
 			_, _, err := call(c, context.Background(), "")
 			require.Error(t, err)
@@ -280,14 +212,14 @@ func TestNonJSONBodies(t *testing.T) {
 
 func TestOversizedBodyIsBounded(t *testing.T) {
 	big := `{"RequestId":"R","JobId":"` + strings.Repeat("x", MaxResponseBytes) + `"}`
-	srv := newScripted(t, ok(big))
+	srv := testserver.New(t, ok(big))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxAttempts = 1 })
 	_, _, err := call(c, context.Background(), "")
 	require.ErrorIs(t, err, errBodyTooLarge)
 }
 
 func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
-	srv := newScripted(t, svcError(503, "ServiceUnavailable"))
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Retry.BaseDelay = time.Hour
 		cfg.Retry.MaxDelay = time.Hour
@@ -319,7 +251,7 @@ func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
 }
 
 func TestDeadlineDuringBackoff(t *testing.T) {
-	srv := newScripted(t, svcError(400, "Throttling.User"))
+	srv := testserver.New(t, svcError(400, "Throttling.User"))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.BaseDelay = time.Hour; cfg.Retry.MaxDelay = time.Hour })
 	c.sleep = ctxsleep.Sleep
 	c.jitter = func(n int64) int64 { return n - 1 }
@@ -331,13 +263,13 @@ func TestDeadlineDuringBackoff(t *testing.T) {
 }
 
 func TestCanceledBeforeStart(t *testing.T) {
-	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, ok(`{"RequestId":"R"}`))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.RateLimiter = alicloud.NewRateLimiter(nil) })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, _, err := call(c, ctx, "")
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Empty(t, srv.recorded())
+	assert.Empty(t, srv.Requests())
 }
 
 func TestBackoffIsFullJitterCapped(t *testing.T) {
@@ -353,7 +285,7 @@ func TestBackoffIsFullJitterCapped(t *testing.T) {
 }
 
 func TestRetryOnConflict(t *testing.T) {
-	srv := newScripted(t,
+	srv := testserver.New(t,
 		svcError(400, "ResourceInConfiguring.Listener"),
 		svcError(400, "ResourceInConfiguring.Listener"),
 		svcError(400, "ResourceInConfiguring.Listener"),
@@ -372,14 +304,14 @@ func TestRetryOnConflict(t *testing.T) {
 	assert.Equal(t, 7, res.Attempts, "conflict retries do not count against MaxAttempts")
 	assert.Equal(t, alicloud.DefaultConflictBaseDelay-1, (*sleeps)[0], "conflicts back off longer")
 	tokens := map[string]bool{}
-	for _, r := range srv.recorded() {
+	for _, r := range srv.Requests() {
 		tokens[r.Form.Get("ClientToken")] = true
 	}
 	assert.Len(t, tokens, 1)
 }
 
 func TestRetryOnConflictBoundedByMaxConflictWait(t *testing.T) {
-	srv := newScripted(t, svcError(400, "ResourceInConfiguring.Listener"))
+	srv := testserver.New(t, svcError(400, "ResourceInConfiguring.Listener"))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Retry.RetryOnConflict = true
 		cfg.Retry.MaxConflictWait = time.Minute
@@ -393,7 +325,7 @@ func TestRetryOnConflictBoundedByMaxConflictWait(t *testing.T) {
 }
 
 func TestWireFormatV3(t *testing.T) {
-	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, ok(`{"RequestId":"R"}`))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Credentials = alicloud.StaticCredentials(testKeyID, testSecret, testToken)
 		cfg.UserAgent = "my-automation/2"
@@ -405,7 +337,7 @@ func TestWireFormatV3(t *testing.T) {
 	_, err := c.Do(context.Background(), &Request{Operation: "DoThing", Params: []signer.Param{
 		{Key: "Name", Value: "a b*~/é"}, {Key: "ListenerId", Value: "lsn-1"}}}, &out)
 	require.NoError(t, err)
-	r := srv.recorded()[0]
+	r := srv.Requests()[0]
 	assert.Equal(t, "ListenerId=lsn-1&Name=a%20b%2A~%2F%C3%A9", r.Body, "sorted, strictly encoded form body")
 	assert.Equal(t, "a b*~/é", r.Form.Get("Name"))
 	assert.Empty(t, r.Form["ClientToken"], "a read operation carries no ClientToken")
@@ -426,11 +358,11 @@ func TestWireFormatV3(t *testing.T) {
 }
 
 func TestWireFormatV1(t *testing.T) {
-	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, ok(`{"RequestId":"R"}`))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.SignatureVersion = alicloud.SignatureV1 })
 	_, _, err := call(c, context.Background(), "tok")
 	require.NoError(t, err)
-	r := srv.recorded()[0]
+	r := srv.Requests()[0]
 	for k, v := range map[string]string{
 		"Action": "DoThing", "Version": "2020-01-01", "Format": "JSON", "AccessKeyId": testKeyID,
 		"SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "ListenerId": "lsn-1", "ClientToken": "tok",
@@ -454,7 +386,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	// The service echoes its string-to-sign; with V1 it contains the token.
 	echo := fmt.Sprintf(`{"RequestId":"R","Code":"SignatureDoesNotMatch","Message":"server string to sign is:POST&%%2F&SecurityToken%%3D%s and secret %s and %s"}`,
 		signer.Encode(signer.Encode(testToken)), testSecret, testToken)
-	srv := newScripted(t, svcError(503, "ServiceUnavailable"), answer{status: 400, body: echo})
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"), testserver.Answer{Status: 400, Body: echo})
 	var logs bytes.Buffer
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Credentials = alicloud.StaticCredentials(testKeyID, testSecret, testToken)
@@ -463,7 +395,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	})
 	_, _, err := call(c, context.Background(), "")
 	require.ErrorIs(t, err, alicloud.ErrUnauthorized)
-	signature := srv.recorded()[1].Form.Get("Signature")
+	signature := srv.Requests()[1].Form.Get("Signature")
 	require.NotEmpty(t, signature)
 	for _, text := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), logs.String()} {
 		assert.NotContains(t, text, testSecret)
@@ -558,7 +490,7 @@ func TestEndpoints(t *testing.T) {
 }
 
 func TestCredentialsRetrievedPerAttempt(t *testing.T) {
-	srv := newScripted(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R"}`))
 	var calls atomic.Int32
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Credentials = alicloud.CredentialsProviderFunc(func(context.Context) (alicloud.Credentials, error) {
@@ -568,13 +500,13 @@ func TestCredentialsRetrievedPerAttempt(t *testing.T) {
 	})
 	_, _, err := call(c, context.Background(), "")
 	require.NoError(t, err)
-	reqs := srv.recorded()
+	reqs := srv.Requests()
 	assert.Contains(t, reqs[0].Header.Get("Authorization"), "Credential=key-1,")
 	assert.Contains(t, reqs[1].Header.Get("Authorization"), "Credential=key-2,", "refreshed credentials are used by the next attempt")
 }
 
 func TestCredentialsErrorIsNotRetried(t *testing.T) {
-	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, ok(`{"RequestId":"R"}`))
 	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Credentials = alicloud.CredentialsProviderFunc(func(context.Context) (alicloud.Credentials, error) {
 			return alicloud.Credentials{}, errors.New("no profile")
@@ -583,11 +515,11 @@ func TestCredentialsErrorIsNotRetried(t *testing.T) {
 	res, _, err := call(c, context.Background(), "")
 	assert.ErrorContains(t, err, "no profile")
 	assert.Equal(t, 1, res.Attempts)
-	assert.Empty(t, srv.recorded())
+	assert.Empty(t, srv.Requests())
 }
 
 func TestRedirectsAreNotFollowed(t *testing.T) {
-	elsewhere := newScripted(t, ok(`{"RequestId":"STOLEN"}`))
+	elsewhere := testserver.New(t, ok(`{"RequestId":"STOLEN"}`))
 	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, elsewhere.URL, http.StatusTemporaryRedirect)
 	}))
@@ -600,16 +532,16 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		var apiErr *alicloud.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusTemporaryRedirect, apiErr.HTTPStatus)
-		assert.Empty(t, elsewhere.recorded(), "the token must not travel to the redirect's host")
+		assert.Empty(t, elsewhere.Requests(), "the token must not travel to the redirect's host")
 	}
 }
 
 func TestClientTokenTravelsWithTheError(t *testing.T) {
-	srv := newScripted(t, svcError(404, "ResourceNotFound.Listener"))
+	srv := testserver.New(t, svcError(404, "ResourceNotFound.Listener"))
 	c, _ := newTestClient(t, srv, nil)
 	_, _, err := call(c, context.Background(), "")
 	token := alicloud.ClientTokenOf(err)
-	assert.Equal(t, srv.recorded()[0].Form.Get("ClientToken"), token)
+	assert.Equal(t, srv.Requests()[0].Form.Get("ClientToken"), token)
 	assert.Len(t, token, 36)
 	assert.ErrorIs(t, err, alicloud.ErrNotFound, "the wrapper is transparent")
 
@@ -627,7 +559,7 @@ func TestClientTokenTravelsWithTheError(t *testing.T) {
 
 func TestAccessDeniedDetailIsKept(t *testing.T) {
 	for _, detail := range []string{`"the policy denies alb:Dissociate"`, `{"PolicyType":"ExplicitDeny","NoPermissionType":"ImplicitDeny"}`} {
-		srv := newScripted(t, answer{status: 403, body: `{"RequestId":"R","Code":"Forbidden.RAM","Message":"denied","AccessDeniedDetail":` + detail + `}`})
+		srv := testserver.New(t, testserver.Answer{Status: 403, Body: `{"RequestId":"R","Code":"Forbidden.RAM","Message":"denied","AccessDeniedDetail":` + detail + `}`})
 		c, _ := newTestClient(t, srv, nil)
 		_, _, err := call(c, context.Background(), "")
 		var apiErr *alicloud.APIError
@@ -715,8 +647,8 @@ func TestTruncatedBodyIsRetried(t *testing.T) {
 
 func TestThrottleHintSetsTheBackoff(t *testing.T) {
 	throttled := svcError(400, "Throttling.User")
-	throttled.header = http.Header{"X-Ratelimit-User-Api": {"Limit:200,TimeLeft:700,Remain:0"}}
-	srv := newScripted(t, throttled, throttled, ok(`{"RequestId":"R"}`))
+	throttled.Header = http.Header{"X-Ratelimit-User-Api": {"Limit:200,TimeLeft:700,Remain:0"}}
+	srv := testserver.New(t, throttled, throttled, ok(`{"RequestId":"R"}`))
 	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) {
 		cfg.Retry.BaseDelay = time.Millisecond
 		cfg.Retry.MaxDelay = 500 * time.Millisecond
@@ -758,7 +690,7 @@ func (rt rewritingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 }
 
 func TestRoundTripperMayRewriteTheURL(t *testing.T) {
-	srv := newScripted(t, ok(`{"RequestId":"R"}`))
+	srv := testserver.New(t, ok(`{"RequestId":"R"}`))
 	to, _ := url.Parse(srv.URL)
 	c, err := New(alicloud.Config{Region: "cn-hangzhou", RateLimiter: alicloud.NoRateLimit,
 		Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
