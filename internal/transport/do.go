@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -412,14 +413,8 @@ func redact(s string, creds alicloud.Credentials) string {
 // stripURL drops the URL from a *url.Error: it names only our endpoint, and
 // the error text stays short.
 func stripURL(err error) error {
-	type unwrapper interface{ Unwrap() error }
-	if u, ok := err.(interface {
-		unwrapper
-		Timeout() bool
-	}); ok {
-		if inner := u.Unwrap(); inner != nil {
-			return inner
-		}
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
 	}
 	return err
 }

@@ -708,3 +708,30 @@ func TestRoundTripperMayRewriteTheURL(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, "https://svc.cn-hangzhou.example.com/", c.u.String())
 }
+
+// countingLimiter records every Wait.
+type countingLimiter struct{ waits atomic.Int32 }
+
+func (l *countingLimiter) Wait(ctx context.Context, service, operation string) error {
+	l.waits.Add(1)
+	return ctx.Err()
+}
+
+func TestRateLimiterIsWaitedOnBeforeEveryAttempt(t *testing.T) {
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"), svcError(400, "Throttling.User"), ok(`{"RequestId":"R"}`))
+	limiter := &countingLimiter{}
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.RateLimiter = limiter })
+	res, _, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, 3, res.Attempts)
+	assert.Equal(t, int32(3), limiter.waits.Load(), "retries draw from the budget too")
+}
+
+func TestSendErrorTextHasNoURL(t *testing.T) {
+	srv := testserver.New(t, testserver.Answer{Drop: true})
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxAttempts = 1 })
+	_, _, err := call(c, context.Background(), "")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), srv.URL)
+	assert.Contains(t, err.Error(), "send:")
+}
