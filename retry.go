@@ -17,7 +17,7 @@ const (
 // carries the same ClientToken, so a retry never makes the service act twice.
 //
 // Retried: throttling codes (Throttling, Throttling.User, Throttling.Api,
-// Rejected.Throttling, ...), ServiceUnavailable, InternalError, SystemBusy,
+// Rejected.Throttling, ...), ServiceUnavailable, InternalError,
 // ServiceBusy, SignatureNonceUsed (every attempt has a fresh nonce), any
 // HTTP 5xx, and transient network errors (connection reset or refused,
 // timeouts, AttemptTimeout, a connection dropped before the whole answer
@@ -26,6 +26,17 @@ const (
 // ResourceNotFound.* or InvalidParameter), authentication failures, and
 // cancellation of the context. The sleeps between attempts use full-jitter
 // exponential backoff and end early when the context is done.
+//
+// Busy answers — the listener or accelerator is still applying an earlier
+// change: alb IncorrectStatus.Listener and ResourceInConfiguring.Listener,
+// ga StateError.* and NotActive.Listener, and IdempotenceProcessing and
+// SystemBusy of both — are retried by default, with the same ClientToken and
+// a longer backoff (ConflictBaseDelay, ConflictMaxDelay), until
+// MaxConflictWait has passed since the call began or the context is done.
+// They do not count against MaxAttempts. This is what the services need:
+// a listener is busy for seconds after every certificate change, and a
+// second change in that window is refused. DisableConflictRetry returns them
+// at once instead (they match ErrConflict).
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts including the first; 0
 	// means DefaultMaxAttempts, 1 disables retries.
@@ -35,18 +46,17 @@ type RetryPolicy struct {
 	BaseDelay time.Duration
 	// MaxDelay caps one backoff sleep. 0 means DefaultMaxDelay.
 	MaxDelay time.Duration
-	// RetryOnConflict also retries "resource busy" answers
-	// (ResourceInConfiguring.Listener and IncorrectStatus.Listener of alb,
-	// StateError.* and NotActive.Listener of ga) with the same ClientToken and
-	// a longer backoff (ConflictBaseDelay, ConflictMaxDelay). These retries do
-	// not count against MaxAttempts; they stop when the context is done or
-	// MaxConflictWait has passed since the call began.
-	RetryOnConflict bool
-	// ConflictBaseDelay is the backoff unit of conflict retries; 0 means DefaultConflictBaseDelay.
+	// DisableConflictRetry returns busy answers (see above) at once instead
+	// of retrying them until MaxConflictWait.
+	DisableConflictRetry bool
+	// ConflictBaseDelay is the backoff unit of busy retries: retry n sleeps
+	// a random duration in [c/2, c) with c = min(ConflictMaxDelay,
+	// ConflictBaseDelay*2^n). 0 means DefaultConflictBaseDelay.
 	ConflictBaseDelay time.Duration
 	// ConflictMaxDelay caps one conflict backoff; 0 means DefaultConflictMaxDelay.
 	ConflictMaxDelay time.Duration
-	// MaxConflictWait bounds the time spent retrying conflicts; 0 means DefaultMaxConflictWait.
+	// MaxConflictWait bounds the time spent retrying busy answers, counted
+	// from the start of the call; 0 means DefaultMaxConflictWait.
 	MaxConflictWait time.Duration
 	// AttemptTimeout bounds one attempt, from sending the request to reading
 	// the whole answer; an attempt that takes longer is abandoned and

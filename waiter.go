@@ -16,6 +16,9 @@ const (
 type WaiterOptions struct {
 	MinDelay time.Duration // first poll delay; 0 = DefaultWaiterMinDelay
 	MaxDelay time.Duration // cap of the growing, jittered poll delay; 0 = DefaultWaiterMaxDelay
+	// OnPoll, when set, is called after every poll from the waiting
+	// goroutine (for a progress line, say). It must be quick.
+	OnPoll func(WaitPoll)
 }
 
 // WithDefaults returns o with every zero field replaced by its default.

@@ -115,7 +115,7 @@ func TestRetriedThroughFaultsActsExactlyOnce(t *testing.T) {
 }
 
 func TestEveryDocumentedErrorFromTheEmulator(t *testing.T) {
-	srv, c := setup(t, -1, nil)
+	srv, c := setup(t, -1, func(cfg *alicloud.Config) { cfg.Retry.DisableConflictRetry = true }) // busy answers come back at once
 	require.NoError(t, srv.ALB.AddListener(alicloudtest.ALBListener{ID: "lsn-http", Protocol: "HTTP"}))
 	require.NoError(t, srv.ALB.AddListener(alicloudtest.ALBListener{ID: "lsn-stopped", Protocol: "HTTPS", Status: "Stopped",
 		DefaultCertificateID: "c0", AdditionalCertificateIDs: []string{"c1"}}))
@@ -268,8 +268,8 @@ func TestWaiterTerminalFailures(t *testing.T) {
 	})
 }
 
-func TestRetryOnConflictActsOnceWhenFree(t *testing.T) {
-	srv, c := setup(t, 200*time.Millisecond, func(cfg *alicloud.Config) { cfg.Retry.RetryOnConflict = true })
+func TestBusyListenerIsRetriedByDefault(t *testing.T) {
+	srv, c := setup(t, 200*time.Millisecond, nil)
 	ctx := context.Background()
 	first, err := c.DissociateAdditionalCertificatesFromListener(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
 		ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}})
@@ -281,8 +281,8 @@ func TestRetryOnConflictActsOnceWhenFree(t *testing.T) {
 	assert.Greater(t, srv.Stats().ErrorsByCode["ResourceInConfiguring.Listener"], 0, "the second call did meet the busy listener")
 	assert.Equal(t, map[string]int{first.ClientToken: 1, second.ClientToken: 1}, srv.ActionsByClientToken())
 
-	// Without the opt-in, the busy listener is an immediate error.
-	_, plain := setup(t, 200*time.Millisecond, nil)
+	// With DisableConflictRetry, the busy listener is an immediate error.
+	_, plain := setup(t, 200*time.Millisecond, func(cfg *alicloud.Config) { cfg.Retry.DisableConflictRetry = true })
 	_, err = plain.DissociateAdditionalCertificatesFromListener(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
 		ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}})
 	require.NoError(t, err)

@@ -19,7 +19,8 @@ var (
 	// the certificate is not (or no longer) associated with the listener.
 	ErrCertificateNotAssociated error = &alicloud.ErrorCode{Service: ServiceName, Code: "ResourceNotAssociated.Certificate"}
 	// ErrListenerConfiguring: ResourceInConfiguring.Listener (400), another
-	// change is in progress; retry later, or set RetryPolicy.RetryOnConflict.
+	// change is in progress. Retried by default (see alicloud.RetryPolicy);
+	// returned once MaxConflictWait has passed or with DisableConflictRetry.
 	ErrListenerConfiguring error = &alicloud.ErrorCode{Service: ServiceName, Code: "ResourceInConfiguring.Listener"}
 	// ErrListenerNotFound: ResourceNotFound.Listener (404).
 	ErrListenerNotFound error = &alicloud.ErrorCode{Service: ServiceName, Code: "ResourceNotFound.Listener"}

@@ -42,8 +42,9 @@ func (r *dissociateResponse) RequestID() string { return r.RequestId }
 // The operation is asynchronous: the listener is "updating" until the
 // change is done, then "active"; use [Client.DissociateAndWait] or a
 // [ListenerActiveWaiter]. GA refuses another change on the same accelerator
-// for a short while (ErrAcceleratorState); RetryPolicy.RetryOnConflict
-// retries that with the same ClientToken.
+// for a short while (ErrAcceleratorState); the client retries such busy
+// answers with the same ClientToken until RetryPolicy.MaxConflictWait
+// (see alicloud.RetryPolicy; DisableConflictRetry returns them at once).
 //
 // Input is validated before anything is sent (*alicloud.ValidationError);
 // service errors are *alicloud.APIError and match this package's sentinels.

@@ -73,7 +73,7 @@ func TestRetriedThroughFaultsActsExactlyOnce(t *testing.T) {
 }
 
 func TestDocumentedErrorsFromTheEmulator(t *testing.T) {
-	srv, c := setup(t, -1, nil)
+	srv, c := setup(t, -1, func(cfg *alicloud.Config) { cfg.Retry.DisableConflictRetry = true }) // busy answers come back at once
 	require.NoError(t, srv.GA.AddAccelerator(alicloudtest.GAAccelerator{ID: "ga-2"}))
 	require.NoError(t, srv.GA.AddListener(alicloudtest.GAListener{ID: "lsr-init", AcceleratorID: "ga-2", State: "init",
 		AdditionalCertificates: map[string]string{"a.com": "x"}}))
@@ -111,8 +111,8 @@ func TestDocumentedErrorsFromTheEmulator(t *testing.T) {
 	assert.Equal(t, 1, srv.Stats().Actions)
 }
 
-func TestRetryOnConflictActsOnceWhenFree(t *testing.T) {
-	srv, c := setup(t, 200*time.Millisecond, func(cfg *alicloud.Config) { cfg.Retry.RetryOnConflict = true })
+func TestBusyAcceleratorIsRetriedByDefault(t *testing.T) {
+	srv, c := setup(t, 200*time.Millisecond, nil)
 	ctx := context.Background()
 	first, err := c.DissociateAdditionalCertificatesFromListener(ctx, &ga.DissociateAdditionalCertificatesFromListenerInput{
 		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com"}})

@@ -78,8 +78,8 @@ func ExampleClient_DissociateAndWait() {
 	}
 	fmt.Println("listener", l.State)
 
-	// Another change within GA's busy window would meet ErrAcceleratorState;
-	// with RetryPolicy.RetryOnConflict the client waits it out instead.
+	// Another change within GA's busy window meets StateError.Accelerator,
+	// which the client retries (same ClientToken) until the accelerator is free.
 	_, err = client.DissociateAdditionalCertificatesFromListener(ctx, &ga.DissociateAdditionalCertificatesFromListenerInput{
 		AcceleratorID: "ga-example", ListenerID: "lsr-example", Domains: []string{"www.example.com"}})
 	fmt.Println("again:", errors.Is(err, ga.ErrCertificateNotFound))

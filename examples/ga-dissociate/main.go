@@ -57,7 +57,7 @@ func run(ctx context.Context, endpoint, accelerator, listener string, domains []
 		return err
 	}
 	cfg.Endpoint = endpoint
-	cfg.Retry.RetryOnConflict = retryBusy
+	cfg.Retry.DisableConflictRetry = !retryBusy
 	if verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

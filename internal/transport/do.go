@@ -98,12 +98,13 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 
 		var delay time.Duration
 		switch {
-		case c.retry.RetryOnConflict && c.svc.IsConflict != nil && c.svc.IsConflict(code):
-			if c.now().Sub(start) >= c.retry.MaxConflictWait {
+		case !c.retry.DisableConflictRetry && c.isBusy(code):
+			left := c.retry.MaxConflictWait - c.now().Sub(start)
+			if left <= 0 {
 				c.log(ctx, op, *res, began, code, 0)
 				return err
 			}
-			delay = c.backoff(c.retry.ConflictBaseDelay, c.retry.ConflictMaxDelay, conflictRetries)
+			delay = min(c.busyBackoff(conflictRetries), left)
 			conflictRetries++
 		case c.retryable(status, code, err) && retries+1 < c.retry.MaxAttempts:
 			delay = c.backoff(c.retry.BaseDelay, c.retry.MaxDelay, retries)
@@ -145,11 +146,38 @@ func (c *Client) backoff(base, max time.Duration, n int) time.Duration {
 	return time.Duration(c.jitter(int64(ceil)))
 }
 
+// busyBackoff returns the delay before busy retry n: uniform in [c/2, c)
+// with c = min(ConflictMaxDelay, ConflictBaseDelay*2^n). The floor keeps a
+// busy listener from being asked again at once: it stays busy for seconds.
+func (c *Client) busyBackoff(n int) time.Duration {
+	ceil := c.retry.ConflictMaxDelay
+	if n < 30 {
+		if d := c.retry.ConflictBaseDelay << n; d > 0 && d < ceil {
+			ceil = d
+		}
+	}
+	half := ceil / 2
+	if half <= 0 {
+		return ceil
+	}
+	return half + time.Duration(c.jitter(int64(ceil-half)))
+}
+
+// busyCodes are answered by both services while a resource is still
+// applying an earlier change (or this ClientToken is still being processed).
+var busyCodes = map[string]bool{"IdempotenceProcessing": true, "SystemBusy": true}
+
+// isBusy reports whether code means "busy, try again later": the codes of
+// both services and those of this one.
+func (c *Client) isBusy(code string) bool {
+	return busyCodes[code] || (c.svc.IsConflict != nil && c.svc.IsConflict(code))
+}
+
 // retryCodes are retried whatever the HTTP status.
 var retryCodes = map[string]bool{
 	"Throttling": true, "Throttling.User": true, "Throttling.Api": true, "Throttling.Concurrent": true,
 	"Rejected.Throttling": true, "ServiceUnavailable": true, "InternalError": true,
-	"SystemBusy": true, "ServiceBusy": true, "UnknownError": true,
+	"ServiceBusy": true, "UnknownError": true,
 	"SignatureNonceUsed": true, // every attempt has a fresh nonce
 }
 

@@ -143,7 +143,6 @@ func TestRetryClassification(t *testing.T) {
 		{"invalid parameter", svcError(400, "InvalidParameter"), 1},
 		{"signature", svcError(400, "SignatureDoesNotMatch"), 1},
 		{"forbidden", svcError(403, "Forbidden.RAM"), 1},
-		{"conflict without opt-in", svcError(400, "ResourceInConfiguring.Listener"), 1},
 		{"unknown 400", svcError(400, "SomethingElse"), 1},
 		{"html 400", testserver.Answer{Status: 400, Body: "<html>", ContentType: "text/html"}, 1},
 	}
@@ -284,44 +283,102 @@ func TestBackoffIsFullJitterCapped(t *testing.T) {
 	assert.Equal(t, time.Duration(0), c.backoff(base, max, 3), "full jitter reaches zero")
 }
 
-func TestRetryOnConflict(t *testing.T) {
-	srv := testserver.New(t,
-		svcError(400, "ResourceInConfiguring.Listener"),
-		svcError(400, "ResourceInConfiguring.Listener"),
-		svcError(400, "ResourceInConfiguring.Listener"),
-		svcError(400, "ResourceInConfiguring.Listener"),
-		svcError(400, "ResourceInConfiguring.Listener"),
-		svcError(400, "ResourceInConfiguring.Listener"),
-		ok(`{"RequestId":"R","JobId":"J"}`))
-	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) {
-		cfg.Retry.RetryOnConflict = true
-		cfg.Retry.MaxAttempts = 2
-	})
-	c.jitter = func(n int64) int64 { return n - 1 }
-	res, out, err := call(c, context.Background(), "")
-	require.NoError(t, err)
-	assert.Equal(t, "J", out.JobId)
-	assert.Equal(t, 7, res.Attempts, "conflict retries do not count against MaxAttempts")
-	assert.Equal(t, alicloud.DefaultConflictBaseDelay-1, (*sleeps)[0], "conflicts back off longer")
+func TestBusyAnswersAreRetriedByDefault(t *testing.T) {
+	for _, code := range []string{"ResourceInConfiguring.Listener", "IdempotenceProcessing", "SystemBusy"} {
+		t.Run(code, func(t *testing.T) {
+			srv := testserver.New(t, svcError(400, code), svcError(400, code), ok(`{"RequestId":"R","JobId":"J"}`))
+			c, sleeps := newTestClient(t, srv, nil) // no option set
+			c.jitter = func(n int64) int64 { return 0 }
+			res, out, err := call(c, context.Background(), "")
+			require.NoError(t, err)
+			assert.Equal(t, "J", out.JobId)
+			assert.Equal(t, 3, res.Attempts)
+			assert.Len(t, srv.Requests(), 3)
+			assert.Len(t, tokensOf(srv), 1, "one ClientToken for every attempt")
+			assert.Equal(t, []time.Duration{alicloud.DefaultConflictBaseDelay / 2, alicloud.DefaultConflictBaseDelay},
+				*sleeps, "busy backoff: at least half of a doubling ceiling")
+		})
+	}
+}
+
+func tokensOf(srv *testserver.Server) map[string]bool {
 	tokens := map[string]bool{}
 	for _, r := range srv.Requests() {
 		tokens[r.Form.Get("ClientToken")] = true
 	}
-	assert.Len(t, tokens, 1)
+	return tokens
 }
 
-func TestRetryOnConflictBoundedByMaxConflictWait(t *testing.T) {
+func TestBusyRetriesDoNotCountAgainstMaxAttempts(t *testing.T) {
+	busy := svcError(400, "ResourceInConfiguring.Listener")
+	srv := testserver.New(t, busy, busy, busy, busy, busy, busy, ok(`{"RequestId":"R","JobId":"J"}`))
+	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxAttempts = 2 })
+	c.jitter = func(n int64) int64 { return n - 1 }
+	res, out, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, "J", out.JobId)
+	assert.Equal(t, 7, res.Attempts, "busy retries do not count against MaxAttempts")
+	assert.Equal(t, alicloud.DefaultConflictBaseDelay-1, (*sleeps)[0], "busy answers back off longer")
+	assert.Equal(t, alicloud.DefaultConflictMaxDelay-1, (*sleeps)[5], "capped at ConflictMaxDelay")
+	assert.Len(t, tokensOf(srv), 1)
+}
+
+func TestDisableConflictRetry(t *testing.T) {
+	for _, code := range []string{"ResourceInConfiguring.Listener", "IdempotenceProcessing", "SystemBusy"} {
+		t.Run(code, func(t *testing.T) {
+			srv := testserver.New(t, svcError(400, code), ok(`{"RequestId":"R","JobId":"J"}`))
+			c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.DisableConflictRetry = true })
+			res, _, err := call(c, context.Background(), "")
+			assert.ErrorIs(t, err, alicloud.ErrConflict)
+			assert.Equal(t, 1, res.Attempts)
+			assert.Len(t, srv.Requests(), 1)
+			assert.NotEmpty(t, alicloud.ClientTokenOf(err))
+		})
+	}
+}
+
+func TestBusyRetryBoundedByMaxConflictWait(t *testing.T) {
 	srv := testserver.New(t, svcError(400, "ResourceInConfiguring.Listener"))
-	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
-		cfg.Retry.RetryOnConflict = true
-		cfg.Retry.MaxConflictWait = time.Minute
-	})
+	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxConflictWait = time.Minute })
 	var now time.Time
 	c.now = func() time.Time { now = now.Add(10 * time.Second); return now }
 	res, _, err := call(c, context.Background(), "")
 	assert.ErrorIs(t, err, alicloud.ErrConflict)
 	assert.Less(t, res.Attempts, 10)
 	assert.Greater(t, res.Attempts, 1)
+	for _, d := range *sleeps {
+		assert.LessOrEqual(t, d, time.Minute)
+	}
+}
+
+func TestCancelDuringBusyBackoffReturnsPromptly(t *testing.T) {
+	srv := testserver.New(t, svcError(400, "ResourceInConfiguring.Listener"))
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) {
+		cfg.Retry.ConflictBaseDelay = time.Hour
+		cfg.Retry.ConflictMaxDelay = time.Hour
+	})
+	sleeping := make(chan struct{})
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		close(sleeping)
+		return ctxsleep.Sleep(ctx, d) // the real, cancellable sleep
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := call(c, ctx, "")
+		done <- err
+	}()
+	<-sleeping
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+		var apiErr *alicloud.APIError
+		assert.ErrorAs(t, err, &apiErr, "the busy answer stays reachable")
+		assert.NotEmpty(t, alicloud.ClientTokenOf(err))
+	case <-time.After(100 * time.Millisecond):
+		t.Fatal("Do did not return within 100 ms of cancellation")
+	}
 }
 
 func TestWireFormatV3(t *testing.T) {

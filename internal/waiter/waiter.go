@@ -62,6 +62,14 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 			return timeoutOr(ctx, what, pending, maxWait, polls)
 		}
 		done, p, err := check(waitCtx)
+		if opts.OnPoll != nil {
+			next := time.Duration(0)
+			if !done && err == nil {
+				next = min(max(delay*3/2, 0), opts.MaxDelay, time.Until(deadline))
+			}
+			opts.OnPoll(alicloud.WaitPoll{What: what, Poll: polls + 1, Done: done && err == nil, Pending: p,
+				Err: err, Elapsed: time.Since(start), NextPoll: max(next, 0)})
+		}
 		if err != nil {
 			// The deadline is near or past (a rate limiter refuses a wait
 			// that would outlast it): that is maxWait running out.

@@ -92,3 +92,41 @@ func TestInvalidMaxWait(t *testing.T) {
 	err := Poller{}.Wait(context.Background(), "x", alicloud.WaiterOptions{}, 0, nil)
 	assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
 }
+
+func TestOnPollReportsEveryPoll(t *testing.T) {
+	var got []alicloud.WaitPoll
+	p := Poller{
+		Sleep:  func(ctx context.Context, d time.Duration) error { return nil },
+		Jitter: func(n int64) int64 { return 0 },
+	}
+	polls := 0
+	opts := alicloud.WaiterOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 200 * time.Millisecond,
+		OnPoll: func(wp alicloud.WaitPoll) { got = append(got, wp) }}
+	err := p.Wait(context.Background(), "the thing", opts, time.Hour, func(context.Context) (bool, string, error) {
+		polls++
+		if polls == 3 {
+			return true, "", nil
+		}
+		return false, "cert-1 (Associating)", nil
+	})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	for i, wp := range got {
+		assert.Equal(t, "the thing", wp.What)
+		assert.Equal(t, i+1, wp.Poll)
+		assert.NoError(t, wp.Err)
+	}
+	assert.Equal(t, "cert-1 (Associating)", got[0].Pending)
+	assert.Equal(t, 150*time.Millisecond, got[0].NextPoll, "the delay grows by half")
+	assert.Equal(t, 200*time.Millisecond, got[1].NextPoll, "capped at MaxDelay")
+	assert.True(t, got[2].Done)
+	assert.Zero(t, got[2].NextPoll)
+
+	boom := errors.New("boom")
+	got = nil
+	err = p.Wait(context.Background(), "x", opts, time.Hour, func(context.Context) (bool, string, error) { return false, "", boom })
+	require.ErrorIs(t, err, boom)
+	require.Len(t, got, 1)
+	assert.ErrorIs(t, got[0].Err, boom)
+	assert.False(t, got[0].Done)
+}
