@@ -1,0 +1,45 @@
+// Package idem derives the ClientTokens of the calls that converging
+// operations (DissociateAndWait, RotateCertificates) make on the caller's
+// behalf.
+//
+// A converging operation may send a different parameter list than the
+// caller gave (it leaves out what is already done), and a ClientToken may
+// be reused only with identical parameters: the service answers
+// IdempotentParameterMismatch otherwise. Deriving the token from the
+// caller's token and the parameters actually sent keeps both promises: a
+// re-run with the same caller token that sends the same list reuses the
+// same token (the service acts at most once), and a different list gets a
+// different token.
+package idem
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// Derive returns a ClientToken determined by base and parts, in UUID form
+// (36 ASCII characters, within the services' 64-character limit). Equal
+// inputs give equal tokens; callers sort order-insensitive parts first.
+func Derive(base string, parts ...string) string {
+	h := sha256.New()
+	h.Write([]byte(base))
+	for _, p := range parts {
+		h.Write([]byte{0}) // parts cannot run into each other
+		h.Write([]byte(p))
+	}
+	var sum [sha256.Size]byte
+	b := h.Sum(sum[:0])[:16]
+	b[6] = b[6]&0x0f | 0x50 // version 5 (name-based, SHA), as uuid.NewSHA1 marks it
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:36], b[10:16])
+	return string(out[:])
+}
