@@ -76,6 +76,7 @@ type options struct {
 	noSignatureCheck             bool
 	limits                       map[string]rateLimit
 	albDelay, gaDelay            time.Duration
+	ga                           gaTimingOptions // the other GA delays
 	seeds                        []Seed
 	seedFiles                    []string
 	onRequest                    func(RecordedRequest)
@@ -181,6 +182,7 @@ func New(opts ...Option) *Emulator {
 	e.idem.init()
 	e.ALB = newALB(e, o.albDelay)
 	e.GA = newGA(e, o.gaDelay)
+	e.GA.timing.apply(o.ga)
 	e.ops = e.buildOperations()
 	for _, s := range o.seeds {
 		if err := e.LoadSeed(s); err != nil {
