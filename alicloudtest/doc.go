@@ -95,7 +95,7 @@
 // NotExist.Certificate (a domain without an additional certificate);
 // Associate Exist.Certificate (a domain that has one) and
 // QuotaExceeded.Certificate (more than 25 additional certificates
-// afterwards); an Update with DryRun=true answers DryRunOperation and
+// afterwards; a seed may hold more, for load tests); an Update with DryRun=true answers DryRunOperation and
 // changes nothing. All are 400. Domains compare case-insensitively and keep
 // the spelling they were associated with; one certificate may serve several
 // domains.

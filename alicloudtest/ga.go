@@ -97,7 +97,8 @@ type GAListener struct {
 	RequestTimeout       int    `json:"requestTimeout,omitempty"`
 	DefaultCertificateID string `json:"defaultCertificateId,omitempty"`
 	// AdditionalCertificates maps each domain to its certificate ID.
-	// Domains compare case-insensitively; at most 25.
+	// Domains compare case-insensitively. Associate refuses to go beyond 25;
+	// a seed may hold more (e.g. for load tests).
 	AdditionalCertificates map[string]string `json:"certificates,omitempty"`
 }
 
@@ -185,9 +186,6 @@ func (l GAListener) check() *fieldError {
 			return &fieldError{fmt.Sprintf("portRanges[%d]", i),
 				fmt.Sprintf("%d-%d is not a port range within 1-65535", r.FromPort, r.ToPort)}
 		}
-	}
-	if n := len(l.AdditionalCertificates); n > GAMaxAdditionalCertificates {
-		return &fieldError{"certificates", fmt.Sprintf("%d additional certificates, at most %d allowed", n, GAMaxAdditionalCertificates)}
 	}
 	seen := map[string]string{}
 	for _, d := range slices.Sorted(maps.Keys(l.AdditionalCertificates)) {
