@@ -354,7 +354,7 @@ func indexedParams(p url.Values, prefix, suffix string) (map[int]string, *apiErr
 			continue
 		}
 		n, err := strconv.Atoi(num)
-		if err != nil || n < 1 || num[0] == '0' || n > 1000 {
+		if err != nil || n < 1 || num[0] == '0' {
 			return nil, invalidParameter(k, "array indexes start at 1 and have no leading zeros")
 		}
 		if len(vs) != 1 {
