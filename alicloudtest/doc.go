@@ -80,15 +80,80 @@
 //
 // # GA
 //
-// DissociateAdditionalCertificatesFromListener checks, in order: parameters
-// (RegionId must be cn-hangzhou); NotExist.Accelerator; NotExist.Listener
-// (also for a listener of another accelerator); StateError.Accelerator (the
-// accelerator is not active, e.g. within the busy window of an earlier
-// change); NotActive.Listener; NotExist.Certificate (a domain without an
-// additional certificate) — all 400. It then removes the domains' certificates;
-// the listener is updating and the accelerator configuring until the delay
-// ([WithGADissociateDelay]) has passed. DescribeListener and
-// ListListenerCertificates report it.
+// Three operations change a listener's additional certificates:
+// DissociateAdditionalCertificatesFromListener (Domains.N, 1 to 10),
+// AssociateAdditionalCertificatesWithListener (Certificates.N.Id and
+// Certificates.N.Domain, 1 to 10 pairs; answers ListenerId) and
+// UpdateAdditionalCertificateWithListener (Domain, CertificateId, DryRun;
+// answers ListenerId). Each checks, in order: parameters (RegionId must be
+// cn-hangzhou; no domain twice); a ClientToken seen before (replay, or
+// IdempotentParameterMismatch); NotExist.Accelerator; NotExist.Listener
+// (also for a listener of another accelerator); for Associate and Update,
+// ProtocolIllegal.Listener (not HTTPS); StateError.Accelerator (the
+// accelerator is not active, e.g. within the lock of an earlier change);
+// NotActive.Listener; then per operation: Dissociate and Update
+// NotExist.Certificate (a domain without an additional certificate);
+// Associate Exist.Certificate (a domain that has one) and
+// QuotaExceeded.Certificate (more than 25 additional certificates
+// afterwards; a seed may hold more, for load tests); an Update with DryRun=true answers DryRunOperation and
+// changes nothing. All are 400. Domains compare case-insensitively and keep
+// the spelling they were associated with; one certificate may serve several
+// domains.
+//
+// The accelerator lock: an accepted change makes the listener updating and
+// its accelerator configuring. After the operation's delay
+// ([WithGADissociateDelay], [WithGAAssociateDelay], [WithGAUpdateDelay];
+// 2 s each by default) the listener is active again, but the accelerator
+// stays configuring for the accelerator lag ([WithGAAcceleratorLag];
+// default half the delay, so 1 s more), and every change on any listener of
+// it answers StateError.Accelerator until it is active. While a change is
+// applied, ListListenerCertificates reports the domains it touches as
+// updating (dissociated ones stay listed until then, and drop out after)
+// and the others active. [GA.CompleteUpdates] ends every change at once
+// (listener and accelerator); [GA.CompleteListenerUpdates] ends only the
+// listener's part, leaving the accelerator in its lag.
+//
+// DescribeListener answers the documented fields, all present: AcceleratorId,
+// AclType (""), BackendPorts (the port ranges, as strings), Certificates
+// (the default certificate only, Type "Server"), ClientAffinity, CreateTime
+// (a string of milliseconds), Description, HttpVersion, IdleTimeout,
+// ListenerId, Name, PortRanges, Protocol, ProxyProtocol (false), RelatedAcls
+// ([]), RequestTimeout, SecurityPolicyId, ServiceId (""), ServiceManaged
+// (false), State, Type ("Standard") and XForwardedForConfig (all false);
+// settings a seed leaves empty take the service's defaults for the protocol
+// (HTTPS: NONE, http2, tls_cipher_policy_1_0, 15 s idle, 60 s request
+// timeout). ListListenerCertificates (RegionId, AcceleratorId, ListenerId,
+// Role default|additional, NextToken, MaxResults 1-50, default 20) lists the
+// default certificate first (without Domain), then the additional ones by
+// domain. DescribeAccelerator answers AcceleratorId, State (active,
+// configuring, init, binding, unbinding, deleting or finacialLocked, as the
+// service spells it), Name, DnsName, Spec, InstanceChargeType, CreateTime
+// and ExpiredTime, or NotExist.Accelerator.
+//
+// Assumptions, where the service's behaviour is not documented:
+//
+//   - A domain without an additional certificate in a Dissociate or an
+//     Update answers 400 NotExist.Certificate and nothing is changed
+//     (unconfirmed: the code appears in no source; the service might as
+//     well succeed silently). An error is the safer emulation: automation
+//     that survives it survives a silent success too, while automation
+//     tested only against a silent success breaks on the error. List
+//     first, or treat this code as "already dissociated".
+//   - Associate on a domain that has an additional certificate answers
+//     400 Exist.Certificate (use Update to replace it); more than 25
+//     additional certificates answers 400 QuotaExceeded.Certificate; a
+//     listener that is not HTTPS answers 400 ProtocolIllegal.Listener.
+//     The documented limits are real; the codes are the emulator's choice
+//     in the style of GA's documented codes.
+//   - A busy listener on an active accelerator (only reachable by seeding or
+//     [GA.SetAcceleratorState]) answers NotActive.Listener, not
+//     StateError.Listener.
+//   - The certificate states while a change is applied (only the touched
+//     domains updating, dissociated ones listed until done), the accelerator
+//     lag's length, DescribeAccelerator's times in milliseconds (a PREPAY
+//     accelerator expires a year after it was added; POSTPAY reports 0) and
+//     the messages (modelled on GA's documented ones, naming the resource)
+//     are plausible choices, not observed behaviour.
 //
 // # Testing retries
 //

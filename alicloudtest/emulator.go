@@ -14,7 +14,8 @@ const (
 	// Processing (certificates Dissociating, listener Configuring).
 	DefaultALBDissociateDelay = 2 * time.Second
 	// DefaultGADissociateDelay is how long a GA dissociation keeps the
-	// listener updating and its accelerator configuring (the busy window).
+	// listener updating and its accelerator configuring (the busy window;
+	// the accelerator then stays configuring for half as long again).
 	DefaultGADissociateDelay = 2 * time.Second
 	// DefaultRateLimit and DefaultRateLimitPeriod are the quota applied to
 	// every operation: 200 requests per 60 s, the documented quota of ALB's
@@ -76,6 +77,7 @@ type options struct {
 	noSignatureCheck             bool
 	limits                       map[string]rateLimit
 	albDelay, gaDelay            time.Duration
+	ga                           gaTimingOptions // the other GA delays
 	seeds                        []Seed
 	seedFiles                    []string
 	onRequest                    func(RecordedRequest)
@@ -123,7 +125,8 @@ func WithALBDissociateDelay(d time.Duration) Option {
 
 // WithGADissociateDelay sets the busy window of a GA dissociation (listener
 // updating, accelerator configuring). Zero completes it before the response;
-// a negative delay means it lasts until [GA.CompleteUpdates] is called.
+// a negative delay means it lasts until [GA.CompleteUpdates] is called. The
+// accelerator stays configuring for [WithGAAcceleratorLag] longer.
 func WithGADissociateDelay(d time.Duration) Option {
 	return func(o *options) { o.gaDelay = d }
 }
@@ -181,6 +184,7 @@ func New(opts ...Option) *Emulator {
 	e.idem.init()
 	e.ALB = newALB(e, o.albDelay)
 	e.GA = newGA(e, o.gaDelay)
+	e.GA.timing.apply(o.ga)
 	e.ops = e.buildOperations()
 	for _, s := range o.seeds {
 		if err := e.LoadSeed(s); err != nil {

@@ -50,11 +50,7 @@ func (e *Emulator) buildOperations() map[string]opTable {
 			"ListListenerCertificates":                     e.ALB.opListListenerCertificates,
 			"ListAsynJobs":                                 e.ALB.opListAsynJobs,
 		}},
-		gaVersion: {product: "Ga", ops: map[string]operation{
-			"DissociateAdditionalCertificatesFromListener": e.GA.opDissociate,
-			"DescribeListener":         e.GA.opDescribeListener,
-			"ListListenerCertificates": e.GA.opListListenerCertificates,
-		}},
+		gaVersion: {product: "Ga", ops: e.GA.operations()}, // ga_ops.go
 	}
 }
 

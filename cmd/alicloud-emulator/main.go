@@ -11,6 +11,12 @@
 // It prints its URL and the AccessKey pair it accepts (random unless given),
 // then serves until SIGINT or SIGTERM. The seed file format is described by
 // alicloudtest.LoadSeed.
+//
+// GA certificate changes have a delay each (-ga-delay for dissociations,
+// -ga-associate-delay, -ga-update-delay), after which the listener is
+// active again; the accelerator stays configuring for -ga-accelerator-lag
+// longer (default: half the operation's delay), refusing every change on
+// its listeners with StateError.Accelerator, as the service does.
 package main
 
 import (
@@ -57,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"how long an ALB dissociation job runs (negative: it never completes)")
 	gaDelay := fs.Duration("ga-delay", alicloudtest.DefaultGADissociateDelay,
 		"how long a GA dissociation keeps the listener updating (negative: for ever)")
+	gaTiming := addGAFlags(fs) // -ga-associate-delay, -ga-update-delay, -ga-accelerator-lag
 	rateLimit := fs.String("rate-limit", "200/60s", "quota per account and operation, `n/period`; \"off\" disables it")
 	noAuth := fs.Bool("no-signature-check", false, "accept requests without verifying their signature")
 	verbose := fs.Bool("v", false, "log every request to stderr")
@@ -88,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		opts = append(opts, alicloudtest.WithRequestHook(requestLogger(stderr)))
 	}
+	opts = append(opts, gaTiming.options()...)
 	emu := alicloudtest.New(opts...)
 	defer emu.Close()
 	if *seedFile != "" {
