@@ -49,6 +49,7 @@ func (e *Emulator) buildOperations() map[string]opTable {
 			"DissociateAdditionalCertificatesFromListener": e.ALB.opDissociate,
 			"ListListenerCertificates":                     e.ALB.opListListenerCertificates,
 			"ListAsynJobs":                                 e.ALB.opListAsynJobs,
+			"AssociateAdditionalCertificatesWithListener":  e.ALB.opAssociate,
 		}},
 		gaVersion: {product: "Ga", ops: map[string]operation{
 			"DissociateAdditionalCertificatesFromListener": e.GA.opDissociate,
