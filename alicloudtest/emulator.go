@@ -78,9 +78,9 @@ type options struct {
 	clock                        func() time.Time
 	noSignatureCheck             bool
 	limits                       map[string]rateLimit
-	albDelay, gaDelay            time.Duration
 	albAssociateDelay            time.Duration
 	albBusyCode, albDissociating string
+	albDelay, gaDelay            time.Duration
 	seeds                        []Seed
 	seedFiles                    []string
 	onRequest                    func(RecordedRequest)
