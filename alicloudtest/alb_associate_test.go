@@ -7,12 +7,10 @@ import (
 	"time"
 )
 
-const opAssociate = "AssociateAdditionalCertificatesWithListener"
-
 func albAssociate(f *fixture, listener string, extra []string, certs ...string) resp {
 	f.t.Helper()
 	kv := append([]string{"ListenerId", listener}, certArgs(certs...)...)
-	return f.alb(opAssociate, append(kv, extra...)...)
+	return f.alb(albAssociateAPI, append(kv, extra...)...)
 }
 
 // listed returns the listener's certificates as ListListenerCertificates
@@ -130,7 +128,7 @@ func TestALBAssociateStateMachine(t *testing.T) {
 		{"CertificateId": "cert-new1", "IsDefault": false, "Status": "Associating", "CertificateType": "Server"},
 		{"CertificateId": "cert-new2", "IsDefault": false, "Status": "Associating", "CertificateType": "Server"},
 	}, "certificates during the job")
-	jobs := f.alb(opListJobs, "ApiName", opAssociate)
+	jobs := f.alb(opListJobs, "ApiName", albAssociateAPI)
 	wantOK(t, jobs)
 	eq(t, len(jobs.list("Jobs")), 1, "association jobs")
 	j := jobs.list("Jobs")[0]
@@ -153,7 +151,7 @@ func TestALBAssociateStateMachine(t *testing.T) {
 	eq(t, l.Status, ALBListenerRunning, "listener after the job")
 	jobs = f.alb(opListJobs, "JobIds.1", jobID)
 	eq(t, jobs.list("Jobs")[0]["Status"], any("Succeeded"), "job status after")
-	eq(t, jobs.list("Jobs")[0]["ApiName"], any(opAssociate), "ApiName")
+	eq(t, jobs.list("Jobs")[0]["ApiName"], any(albAssociateAPI), "ApiName")
 
 	// A rotation's second half: the old certificate goes, the new one stays.
 	wantOK(t, albDissociate(f, "lsn-1", nil, "cert-1"))
@@ -225,7 +223,7 @@ func TestALBAssociateErrors(t *testing.T) {
 				tc.setup(f)
 			}
 			before, _ := f.srv.ALB.Listener("lsn-1")
-			r := f.alb(opAssociate, tc.kv...)
+			r := f.alb(albAssociateAPI, tc.kv...)
 			wantError(t, r, tc.status, tc.code)
 			if !strings.Contains(r.str("Message"), tc.message) {
 				t.Fatalf("message %q does not contain %q", r.str("Message"), tc.message)

@@ -138,7 +138,7 @@ func TestXMLAnswers(t *testing.T) {
 			}
 
 			var assoc, dissoc xmlJob
-			eq(t, fetchXML(t, f, mode.set, albVersion, opAssociate, &assoc,
+			eq(t, fetchXML(t, f, mode.set, albVersion, albAssociateAPI, &assoc,
 				append([]string{"ListenerId", "lsn-1"}, certArgs("new-1")...)...), 200, "associate")
 			eq(t, fetchXML(t, f, mode.set, albVersion, opDissociate, &dissoc,
 				append([]string{"ListenerId", "lsn-quic"}, certArgs("cert-q1")...)...), 200, "dissociate")
@@ -151,7 +151,7 @@ func TestXMLAnswers(t *testing.T) {
 			eq(t, jobs.TotalCount, 2, "TotalCount")
 			eq(t, len(jobs.Jobs), 2, "jobs")
 			eq(t, jobs.Jobs[0].ID, assoc.JobID, "first job")
-			eq(t, jobs.Jobs[0].APIName, opAssociate, "ApiName")
+			eq(t, jobs.Jobs[0].APIName, albAssociateAPI, "ApiName")
 			eq(t, jobs.Jobs[0].Status, "Processing", "Status")
 			eq(t, jobs.Jobs[1].ResourceID, "lsn-quic", "ResourceId")
 			if jobs.Jobs[0].CreateTime < 1e12 {
@@ -193,7 +193,7 @@ func TestXMLErrors(t *testing.T) {
 			}{
 				{albVersion, opDissociate, append([]string{"ListenerId", "lsn-nope"}, certArgs("cert-1")...),
 					404, CodeALBListenerNotFound, "The specified resource lsn-nope is not found."},
-				{albVersion, opAssociate, append([]string{"ListenerId", "lsn-1", "DryRun", "true"}, certArgs("new-<&>")...),
+				{albVersion, albAssociateAPI, append([]string{"ListenerId", "lsn-1", "DryRun", "true"}, certArgs("new-<&>")...),
 					400, CodeDryRunOperation, msgDryRunPassed},
 				{albVersion, opListCerts, nil, 400, CodeMissingParameter,
 					`The input parameter "ListenerId" that is mandatory for processing this request is not supplied.`},
