@@ -110,8 +110,40 @@ func TestALBDissociatingStatusSpelling(t *testing.T) {
 	}
 }
 
+// Each operation's jobs complete on their own timer.
+func TestALBJobTimers(t *testing.T) {
+	f := newFixture(t, WithALBAssociateDelay(50*time.Millisecond))
+	r := albAssociate(f, "lsn-1", nil, "cert-new1")
+	wantOK(t, r)
+	eventually(t, "the association job to succeed", func() bool {
+		j, _ := f.srv.ALB.Job(r.str("JobId"))
+		return j.Status == ALBJobSucceeded
+	})
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-new1"), ALBCertificateAssociated, "cert-new1")
+	l, _ := f.srv.ALB.Listener("lsn-1")
+	eq(t, l.Status, ALBListenerRunning, "listener")
+	// The dissociation delay is its own (the fixture's: until released).
+	wantOK(t, albDissociate(f, "lsn-1", nil, "cert-new1"))
+	time.Sleep(100 * time.Millisecond)
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-new1"), ALBCertificateDiassociating, "cert-new1 after 100 ms")
+
+	f = newFixture(t, WithALBDissociateDelay(50*time.Millisecond))
+	r = albDissociate(f, "lsn-1", nil, "cert-1")
+	wantOK(t, r)
+	eventually(t, "the dissociation job to succeed", func() bool {
+		j, _ := f.srv.ALB.Job(r.str("JobId"))
+		return j.Status == ALBJobSucceeded
+	})
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), "", "cert-1")
+	l, _ = f.srv.ALB.Listener("lsn-1")
+	eq(t, l.Status, ALBListenerRunning, "listener")
+	wantOK(t, albAssociate(f, "lsn-1", nil, "cert-new2"))
+	time.Sleep(100 * time.Millisecond)
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-new2"), ALBCertificateAssociating, "cert-new2 after 100 ms")
+}
+
 func TestALBAssociateStateMachine(t *testing.T) {
-	f := newFixture(t, WithALBAssociateDelay(100*time.Millisecond))
+	f := newFixture(t) // jobs run until released, so a loaded machine sees every state
 	r := albAssociate(f, "lsn-1", nil, "cert-new1", "cert-new2")
 	wantOK(t, r)
 	jobID := r.str("JobId")
@@ -139,10 +171,7 @@ func TestALBAssociateStateMachine(t *testing.T) {
 	// Busy: the next change waits for this one.
 	wantError(t, albDissociate(f, "lsn-1", nil, "cert-1"), 400, CodeALBListenerIncorrectStatus)
 
-	eventually(t, "the association job to succeed", func() bool {
-		j, _ := f.srv.ALB.Job(jobID)
-		return j.Status == ALBJobSucceeded
-	})
+	eq(t, f.srv.ALB.CompleteJobs(), 1, "jobs completed")
 	got := listed(f, "lsn-1")
 	eq(t, got["cert-new1"], "Associated", "cert-new1 after the job")
 	eq(t, got["cert-new2"], "Associated", "cert-new2 after the job")

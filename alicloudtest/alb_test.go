@@ -99,7 +99,7 @@ func TestALBDryRun(t *testing.T) {
 }
 
 func TestALBStateMachine(t *testing.T) {
-	f := newFixture(t, WithALBDissociateDelay(100*time.Millisecond))
+	f := newFixture(t) // jobs run until released (TestALBJobTimers covers the timers)
 	r := albDissociate(f, "lsn-1", nil, "cert-1", "cert-2")
 	wantOK(t, r)
 	jobID := r.str("JobId")
@@ -131,10 +131,9 @@ func TestALBStateMachine(t *testing.T) {
 	wantError(t, busy, 400, CodeALBListenerIncorrectStatus)
 	eq(t, busy.str("Message"), "The status of lsn-1 [Configuring] is incorrect.", "busy message")
 
-	eventually(t, "the job to succeed", func() bool {
-		j, _ := f.srv.ALB.Job(jobID)
-		return j.Status == ALBJobSucceeded
-	})
+	eq(t, f.srv.ALB.CompleteJobs(), 1, "jobs completed")
+	j, _ := f.srv.ALB.Job(jobID)
+	eq(t, j.Status, ALBJobSucceeded, "job after")
 	l, _ = f.srv.ALB.Listener("lsn-1")
 	eq(t, l.Status, ALBListenerRunning, "listener status after the job")
 	eq(t, l.CertificateStatus("cert-1"), "", "cert-1 after the job")
