@@ -18,7 +18,7 @@
 //		}, time.Minute)
 //		...
 //		l, _ := srv.ALB.Listener("lsn-1")
-//		// l.CertificateStatus("cert-1") == "Dissociated"
+//		// l.CertificateStatus("cert-1") == "" (dissociated: no longer listed)
 //		// srv.Stats().Actions == 1, however often the client retried
 //	}
 //
@@ -31,9 +31,25 @@
 // string and/or an application/x-www-form-urlencoded body (merged), the
 // operation in Action and Version (parameters, or the x-acs-action and
 // x-acs-version headers). Arrays are flattened with 1-based indexes
-// (Certificates.1.CertificateId, Domains.1). Answers are JSON; errors are
+// (Certificates.1.CertificateId, Domains.1). Answers are JSON unless XML is
+// asked for (see XML below); errors are
 // {"RequestId","HostId","Code","Message","Recommend"} with the HTTP status
 // the service uses, and every answer carries an upper-case UUID RequestId.
+//
+// # XML
+//
+// Both services answer in XML when a request asks for it: the Format=XML
+// parameter (V1 requests; any case), or, without a Format parameter, an
+// Accept header whose first JSON or XML media type is application/xml or
+// text/xml (V3). The answer (Content-Type text/xml;charset=utf-8, with an
+// XML declaration) is the JSON answer's fields, in the same order and with
+// the same names, under a root element named after the action plus
+// "Response" (<ListListenerCertificatesResponse>); an array field repeats
+// its own element once per item
+// (<Certificates><CertificateId>a</CertificateId>…</Certificates><Certificates>…</Certificates>),
+// which is what the official clients' xml:"Certificates" tags decode; an
+// empty array leaves no element. Errors, authentication failures included,
+// are <Error> with RequestId, HostId, Code, Message and Recommend.
 //
 // # Authentication
 //
@@ -66,17 +82,49 @@
 //
 // # ALB
 //
-// DissociateAdditionalCertificatesFromListener checks, in order: parameters;
-// 404 ResourceNotFound.Listener; 400 OperationDenied.HttpListenerNotSupport
-// (HTTP listener); 400 ResourceInConfiguring.Listener (a job runs on it);
-// 400 IncorrectStatus.Listener (not Running); 400
-// OperationDenied.DefaultCertificateUsed; 400
-// ResourceNotAssociated.Certificate; with DryRun=true it then answers 400
-// DryRunOperation and changes nothing. Otherwise it starts a job: the
-// certificates turn Dissociating and the listener Configuring; after the
-// delay ([WithALBDissociateDelay]) the certificates are Dissociated (still
-// listed), the job Succeeded and the listener Running again.
-// ListListenerCertificates and ListAsynJobs report it.
+// AssociateAdditionalCertificatesWithListener and
+// DissociateAdditionalCertificatesFromListener (ListenerId,
+// Certificates.N.CertificateId with 1 to 15 items, ClientToken of at most
+// 64 printable ASCII characters, DryRun; answer JobId) share one shape.
+// They check, in order: parameters; the ClientToken (a replay answers the
+// first JobId, even while the listener is busy); 404
+// ResourceNotFound.Listener; 400 OperationDenied.HttpListenerNotSupport (HTTP
+// listener); the busy answer (the listener is Configuring: a job runs on
+// it); 400 IncorrectStatus.Listener (not Running: "The status of lsn-1
+// [Stopped] is incorrect."); 400 OperationDenied.DefaultCertificateUsed (a
+// certificate is the listener's default one); then for Associate 400
+// ResourceAlreadyAssociated.Certificate (the listener already lists the
+// certificate) and for Dissociate 400 ResourceNotAssociated.Certificate (it
+// is not Associated); with DryRun=true they then answer 400 DryRunOperation
+// and change nothing. Otherwise they start a job (ListAsynJobs shows it
+// Processing, with the operation as ApiName) and the listener is
+// Configuring: Associate lists the new certificates Associating, then
+// Associated; Dissociate lists them Diassociating, then no longer lists
+// them (the service has no Dissociated status). When the job is done
+// (Succeeded) the listener is Running again. A job made to fail
+// ([ALB.FailNextJobs]) leaves the certificates as they were before it.
+// The delays are per operation: [WithALBAssociateDelay] and
+// [WithALBDissociateDelay] (2 s by default; 0 completes the job before the
+// answer; negative waits for [ALB.CompleteJobs]).
+//
+// A listener runs one change at a time. A change while a job runs is
+// refused, as the service does in practice, with 400
+// IncorrectStatus.Listener "The status of <listener id> [Configuring] is
+// incorrect."; [WithALBBusyCode] ([CodeALBListenerConfiguring]) answers 400
+// ResourceInConfiguring.Listener instead, the other documented busy code.
+// The status of a certificate being dissociated is spelled Diassociating,
+// as in the documented Status enum; [WithALBDissociatingStatus]
+// ([ALBCertificateDissociating]) spells it Dissociating, as the Dissociate
+// page does.
+//
+// Assumptions where the documentation is silent: associating a certificate
+// the listener already has (in any status) answers
+// ResourceAlreadyAssociated.Certificate, as the sibling NLB API does;
+// associating the listener's default certificate answers
+// OperationDenied.DefaultCertificateUsed, the one documented code that
+// fits; a certificate that was dissociated may be associated again; the
+// emulator keeps no certificate inventory, so any certificate ID is a valid
+// server certificate.
 //
 // # GA
 //
