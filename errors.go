@@ -183,11 +183,14 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }
 
 // ClientTokenError wraps the error of an idempotent call (ALB or GA
-// Dissociate) with the ClientToken every attempt carried. When the outcome
-// is unknown (a timeout, a cancelled context, a dropped connection), calling
-// again with this token is safe: the service acts at most once per token
-// and answers a repeat with the first result. Its Error is that of Err;
-// errors.Is and errors.As see through it.
+// Dissociate, ...) with the ClientToken every attempt carried, once a
+// request was sent: from then on the service may have acted. When the
+// outcome is unknown (a timeout, a cancelled context, a dropped
+// connection), calling again with this token is safe: the service acts at
+// most once per token and answers a repeat with the first result. An error
+// raised before anything was sent (a *ValidationError, credentials that
+// could not be had, a context done before the first attempt) carries no
+// token. Its Error is that of Err; errors.Is and errors.As see through it.
 type ClientTokenError struct {
 	ClientToken string
 	Err         error
@@ -200,8 +203,9 @@ func (e *ClientTokenError) Error() string { return e.Err.Error() }
 func (e *ClientTokenError) Unwrap() error { return e.Err }
 
 // ClientTokenOf returns the ClientToken of the idempotent call err came
-// from, or "" when err carries none (for example a *ValidationError: nothing
-// was sent).
+// from, or "" when err carries none: a read operation, or a call that sent
+// nothing (a *ValidationError, missing credentials, a context done before
+// the first attempt), which there is nothing to resume of.
 func ClientTokenOf(err error) string {
 	var e *ClientTokenError
 	if errors.As(err, &e) {

@@ -85,7 +85,7 @@ func TestCredentialsAndConfigPrintSafely(t *testing.T) {
 	creds := alicloud.Credentials{AccessKeyID: id, AccessKeySecret: secret, SecurityToken: token}
 	cfg := alicloud.Config{Region: "cn-hangzhou", Credentials: alicloud.StaticCredentials(id, secret, token),
 		Endpoint: "http://user:" + secret + "@127.0.0.1:1", HTTPClient: http.DefaultClient, Logger: slog.Default()}
-	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	isolateDefaultChain(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
 	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", token)
