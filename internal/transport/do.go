@@ -516,6 +516,9 @@ func (r *redactor) apply(s string) string {
 			continue
 		}
 		s = strings.ReplaceAll(s, secret, redacted)
+		if strings.IndexByte(s, '%') < 0 {
+			continue // no encoded form can be in s
+		}
 		if enc := signer.Encode(secret); enc != secret {
 			s = strings.ReplaceAll(s, enc, redacted)
 			s = strings.ReplaceAll(s, signer.Encode(enc), redacted)
