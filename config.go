@@ -195,7 +195,7 @@ const RegionEnvVar = "ALIBABA_CLOUD_REGION_ID"
 // credentials from [DefaultCredentials].
 func LoadDefaultConfig(ctx context.Context, region string) (Config, error) {
 	if ctx == nil {
-		return Config{}, errNilContext
+		return Config{}, errNilContext()
 	}
 	if err := ctx.Err(); err != nil {
 		return Config{}, err

@@ -192,7 +192,7 @@ var errNoCredentials = errors.New("alicloud: the credential chain returned no Ac
 // chain's message.
 func (p *credentialsGoProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if ctx == nil {
-		return Credentials{}, errNilContext
+		return Credentials{}, errNilContext()
 	}
 	if err := ctx.Err(); err != nil {
 		return Credentials{}, err
@@ -228,14 +228,19 @@ func deref(s *string) string {
 	return *s
 }
 
-// errNilContext is the error of a call given a nil context.Context.
-var errNilContext = &ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+// errNilContext is the error of a call given a nil context.Context (a
+// fresh value each time: a caller may modify it).
+func errNilContext() error {
+	return &ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+}
 
 // errNoCredentialsFound is the error of the default chain when nothing is
 // configured: short, and naming what was looked for.
-var errNoCredentialsFound = &ValidationError{Field: "Config.Credentials", Reason: "none found: set " +
-	"ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use ~/.aliyun/config.json, " +
-	"~/.alibabacloud/credentials, OIDC or an ECS RAM role"}
+func errNoCredentialsFound() error {
+	return &ValidationError{Field: "Config.Credentials", Reason: "none found: set " +
+		"ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use ~/.aliyun/config.json, " +
+		"~/.alibabacloud/credentials, OIDC or an ECS RAM role"}
+}
 
 // credentialsError is a configured credential source that failed. It
 // matches ErrUnauthorized: the request could not be signed.
@@ -250,7 +255,7 @@ func (e *credentialsError) Is(target error) bool { return target == ErrUnauthori
 // short errNoCredentialsFound; otherwise a bounded, escaped excerpt.
 func credentialsGoError(err error) error {
 	if !credentialSourceConfigured() {
-		return errNoCredentialsFound
+		return errNoCredentialsFound()
 	}
 	return &credentialsError{msg: "alicloud: retrieve credentials: " + safetext.String(err.Error(), 200)}
 }

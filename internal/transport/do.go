@@ -54,7 +54,7 @@ type Validator interface {
 func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, error) {
 	res := Result{}
 	if ctx == nil {
-		return res, errNilContext
+		return res, errNilContext()
 	}
 	params := req.Params
 	if req.Idempotent {
@@ -241,7 +241,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	}
 	sc := signer.Credentials{AccessKeyID: creds.AccessKeyID, AccessKeySecret: creds.AccessKeySecret, SecurityToken: creds.SecurityToken}
 	if sc.AccessKeyID == "" || sc.AccessKeySecret == "" {
-		return 0, "", 0, errEmptyCredential
+		return 0, "", 0, errEmptyCredential()
 	}
 	now, nonce := c.now(), c.nonce()
 
@@ -321,12 +321,22 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 }
 
 var (
-	errNoRequestID     = errors.New("the answer has no RequestId")
-	errCodeNotAString  = errors.New("the answer's Code is not a string")
-	errNilContext      = &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
-	errNilCredsFunc    = &alicloud.ValidationError{Field: "Config.Credentials", Reason: "is a nil CredentialsProviderFunc"}
-	errEmptyCredential = &alicloud.ValidationError{Field: "Config.Credentials", Reason: "the provider returned an empty AccessKeyID or AccessKeySecret"}
+	errNoRequestID    = errors.New("the answer has no RequestId")
+	errCodeNotAString = errors.New("the answer's Code is not a string")
 )
+
+// Fresh values each time: a caller may modify the *ValidationError it gets.
+func errNilContext() error {
+	return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+}
+
+func errNilCredsFunc() error {
+	return &alicloud.ValidationError{Field: "Config.Credentials", Reason: "is a nil CredentialsProviderFunc"}
+}
+
+func errEmptyCredential() error {
+	return &alicloud.ValidationError{Field: "Config.Credentials", Reason: "the provider returned an empty AccessKeyID or AccessKeySecret"}
+}
 
 // decodeSuccess decodes a 2xx answer into out and returns its RequestId
 // (redacted). A body carrying a Code is that service error (an

@@ -70,7 +70,7 @@ func New(cfg alicloud.Config, svc Service) (*Client, error) {
 		return nil, &alicloud.ValidationError{Field: "Config.Credentials", Reason: "must be set (see alicloud.DefaultCredentials)"}
 	}
 	if f, ok := cfg.Credentials.(alicloud.CredentialsProviderFunc); ok && f == nil {
-		return nil, errNilCredsFunc
+		return nil, errNilCredsFunc()
 	}
 	if svc.RegionRequired {
 		if cfg.Region == "" {
