@@ -56,16 +56,22 @@ func (c *Client) AssociateAdditionalCertificatesWithListener(ctx context.Context
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	params := make([]signer.Param, 0, 2*len(in.Certificates))
-	for i, dc := range in.Certificates {
-		params = append(params, signer.Param{Key: certificateKeys[i].domain, Value: dc.Domain},
-			signer.Param{Key: certificateKeys[i].id, Value: dc.CertificateID})
-	}
-	res, err := c.change(ctx, opAssociate, in.AcceleratorID, in.ListenerID, in.ClientToken, false, params...)
+	res, err := c.change(ctx, opAssociate, in.AcceleratorID, in.ListenerID, in.ClientToken, false,
+		associateParams(in.Certificates)...)
 	if err != nil {
 		return nil, err
 	}
 	return &AssociateAdditionalCertificatesWithListenerOutput{RequestID: res.RequestID, ClientToken: res.ClientToken}, nil
+}
+
+// associateParams returns Associate's own parameters.
+func associateParams(pairs []DomainCertificate) []signer.Param {
+	params := make([]signer.Param, 0, 2*len(pairs))
+	for i, dc := range pairs {
+		params = append(params, signer.Param{Key: certificateKeys[i].domain, Value: dc.Domain},
+			signer.Param{Key: certificateKeys[i].id, Value: dc.CertificateID})
+	}
+	return params
 }
 
 var certificateKeys = func() (k [MaxDomainsPerCall]struct{ domain, id string }) {

@@ -8,6 +8,7 @@
 package ga
 
 import (
+	"log/slog"
 	"strings"
 
 	"github.com/listenercerts/alicloud"
@@ -24,7 +25,8 @@ const (
 
 // Client calls the GA API. It is safe for concurrent use.
 type Client struct {
-	t *transport.Client
+	t      *transport.Client
+	logger *slog.Logger // Config.Logger: RotateCertificates logs its steps; nil is silent
 }
 
 var service = transport.Service{
@@ -47,7 +49,7 @@ func New(cfg alicloud.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t}, nil
+	return &Client{t: t, logger: cfg.Logger}, nil
 }
 
 // Endpoint returns the URL the client sends requests to.

@@ -59,15 +59,21 @@ func (c *Client) DissociateAdditionalCertificatesFromListener(ctx context.Contex
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	params := make([]signer.Param, len(in.Domains))
-	for i, d := range in.Domains {
-		params[i] = signer.Param{Key: domainKeys[i], Value: d}
-	}
-	res, err := c.change(ctx, opDissociate, in.AcceleratorID, in.ListenerID, in.ClientToken, false, params...)
+	res, err := c.change(ctx, opDissociate, in.AcceleratorID, in.ListenerID, in.ClientToken, false,
+		dissociateParams(in.Domains)...)
 	if err != nil {
 		return nil, err
 	}
 	return &DissociateAdditionalCertificatesFromListenerOutput{RequestID: res.RequestID, ClientToken: res.ClientToken}, nil
+}
+
+// dissociateParams returns Dissociate's own parameters.
+func dissociateParams(domains []string) []signer.Param {
+	params := make([]signer.Param, len(domains))
+	for i, d := range domains {
+		params[i] = signer.Param{Key: domainKeys[i], Value: d}
+	}
+	return params
 }
 
 var domainKeys = func() (k [MaxDomainsPerCall]string) {

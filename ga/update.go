@@ -51,12 +51,17 @@ func (c *Client) UpdateAdditionalCertificateWithListener(ctx context.Context,
 		return nil, err
 	}
 	res, err := c.change(ctx, opUpdate, in.AcceleratorID, in.ListenerID, in.ClientToken, in.DryRun,
-		signer.Param{Key: "Domain", Value: in.Domain}, signer.Param{Key: "CertificateId", Value: in.CertificateID})
+		updateParams(in.Domain, in.CertificateID)...)
 	if err != nil {
 		return nil, err
 	}
 	return &UpdateAdditionalCertificateWithListenerOutput{RequestID: res.RequestID, ClientToken: res.ClientToken,
 		DryRunPassed: res.DryRunPassed}, nil
+}
+
+// updateParams returns Update's own parameters.
+func updateParams(domain, certificateID string) []signer.Param {
+	return []signer.Param{{Key: "Domain", Value: domain}, {Key: "CertificateId", Value: certificateID}}
 }
 
 func (in *UpdateAdditionalCertificateWithListenerInput) validate() error {
