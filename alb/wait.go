@@ -24,7 +24,7 @@ type CertificatesDissociatedWaiter struct {
 // NewCertificatesDissociatedWaiter returns a waiter using c. optFns adjust
 // the polling delays.
 func NewCertificatesDissociatedWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *CertificatesDissociatedWaiter {
-	w := &CertificatesDissociatedWaiter{client: c}
+	w := &CertificatesDissociatedWaiter{client: c, poller: c.t.Poller("CertificatesDissociated")}
 	for _, fn := range optFns {
 		fn(&w.opts)
 	}
