@@ -55,7 +55,8 @@ type AttemptInfo struct {
 	RequestID  string        // the service's RequestId, when an answer carried one
 	Duration   time.Duration // from sending to the whole answer read (or the failure)
 	// Backoff is the sleep before the next attempt; 0 when this attempt is
-	// the call's last.
+	// the call's last (or, about once in 10^8 retries, when the jittered
+	// backoff drew 0).
 	Backoff time.Duration
 	// Throttled is set when the service refused the attempt for its rate
 	// limit (a Throttling code or HTTP 429).

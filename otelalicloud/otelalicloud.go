@@ -19,7 +19,7 @@
 //     ("<service>.Wait<Waiter>.Poll"), itself the parent of the poll's calls;
 //   - the histogram rpc.client.call.duration (seconds) per call, by
 //     rpc.system, rpc.service, rpc.method and error.type (on failure);
-//   - the counter alicloud.client.attempts per attempt, by rpc.service,
+//   - the counter alicloud.client.attempts per attempt, by rpc.system, rpc.service,
 //     rpc.method and alicloud.outcome: ok, throttled, busy or error.
 //
 // Multi-step operations (RotateCertificates) report their steps through an
