@@ -8,6 +8,8 @@
 package alb
 
 import (
+	"log/slog"
+
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/transport"
 )
@@ -20,7 +22,8 @@ const (
 
 // Client calls the ALB API. It is safe for concurrent use.
 type Client struct {
-	t *transport.Client
+	t      *transport.Client
+	logger *slog.Logger // Config.Logger: RotateCertificates logs its steps; nil is silent
 }
 
 var service = transport.Service{
@@ -47,7 +50,7 @@ func New(cfg alicloud.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t}, nil
+	return &Client{t: t, logger: cfg.Logger}, nil
 }
 
 // Endpoint returns the URL the client sends requests to.
