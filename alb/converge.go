@@ -177,7 +177,7 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 			return r, nil
 		}
 		if err := d.waiter(c, optFns).wait(ctx, in.listenerID, in.ids, res.jobID, maxWait); err != nil {
-			return r, withToken(res.clientToken, fmt.Errorf("alb: job %s: %w", res.jobID, err))
+			return r, waitError(res, err)
 		}
 		return r, nil
 	}
@@ -193,6 +193,16 @@ func callToken(base, op, listenerID string, asked, sent []string) string {
 	}
 	sorted := slices.Sorted(slices.Values(sent))
 	return idem.Derive(base, append([]string{op, listenerID}, sorted...)...)
+}
+
+// waitError is the error of the wait after the call res: it names the job
+// (a *JobFailedError does already) and carries the call's ClientToken.
+func waitError(res changeResult, err error) error {
+	var jf *JobFailedError
+	if !errors.As(err, &jf) {
+		err = fmt.Errorf("alb: job %s: %w", res.jobID, err)
+	}
+	return withToken(res.clientToken, err)
 }
 
 // withToken wraps err with the ClientToken of the call it follows, unless

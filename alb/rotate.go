@@ -351,7 +351,7 @@ func (r *rotation) change(ctx context.Context, d direction, step string, batch [
 	r.report(ctx, alicloud.ProgressEvent{Step: step, Items: batch, JobID: res.jobID, ClientToken: token})
 	r.step = alicloud.StepWait
 	if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, batch, res.jobID, r.maxWait); err != nil {
-		return r.fail(ctx, withToken(token, fmt.Errorf("alb: job %s: %w", res.jobID, err)))
+		return r.fail(ctx, waitError(res, err))
 	}
 	r.calls++
 	return nil
