@@ -11,7 +11,9 @@ import (
 )
 
 func TestPlanRotation(t *testing.T) {
-	cert := func(id, status string) ListenerCertificate { return ListenerCertificate{CertificateID: id, Status: status} }
+	cert := func(id, status string) ListenerCertificate {
+		return ListenerCertificate{CertificateID: id, Status: status}
+	}
 	listed := map[string]ListenerCertificate{
 		"def":     {CertificateID: "def", Status: StatusAssociated, IsDefault: true},
 		"a-done":  cert("a-done", "associated"),
@@ -49,7 +51,7 @@ func TestPlanRotation(t *testing.T) {
 func TestRotationErrorChain(t *testing.T) {
 	cause := &JobFailedError{JobID: "j", ErrorCode: "X", ErrorMessage: "m"}
 	err := error(&RotationError{ListenerID: "lsn-1", ClientToken: "base", Step: alicloud.StepWait,
-		Err: &alicloud.ClientTokenError{ClientToken: "derived", Err: cause},
+		Err:  &alicloud.ClientTokenError{ClientToken: "derived", Err: cause},
 		Done: RotateCertificatesOutput{Associated: []string{"a"}}, NotDissociated: names(12)})
 	assert.Equal(t, "base", alicloud.ClientTokenOf(err), "the rotation's base token comes first")
 	var jf *JobFailedError
