@@ -182,3 +182,12 @@ func TestWaitersMatchStatusesLooselyAndAbsence(t *testing.T) {
 	assert.False(t, associated(ListenerCertificate{}, false), "absent is not associated")
 	assert.True(t, dissociation.underway(listed("Dissociating"), true))
 }
+
+func TestAssociateAcceptedWithoutAJobIDIsADecodeError(t *testing.T) {
+	srv := testserver.New(t, testserver.OK(`{"RequestId":"R"}`))
+	out, err := newClient(t, srv).AssociateAdditionalCertificatesWithListener(context.Background(),
+		&AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}})
+	assert.ErrorContains(t, err, "the answer has no JobId")
+	assert.Nil(t, out)
+	assert.Equal(t, srv.Requests()[0].Form.Get("ClientToken"), alicloud.ClientTokenOf(err), "resumable")
+}

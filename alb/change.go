@@ -38,9 +38,23 @@ type changeResponse struct {
 	RequestId string
 	JobId     string
 	Code      string // DryRunOperation, should a dry run ever be answered with a 2xx
+	dryRun    bool   // not decoded: whether the request was a dry run
 }
 
 func (r *changeResponse) RequestID() string { return r.RequestId }
+
+// errNoJobID is the decode error of an accepted write answered without a
+// JobId.
+var errNoJobID = errors.New("the answer has no JobId")
+
+// Validate makes an accepted write without a JobId a decode error: there
+// would be nothing to wait for. A dry run has no job.
+func (r *changeResponse) Validate() error {
+	if r.JobId == "" && !r.dryRun {
+		return errNoJobID
+	}
+	return nil
+}
 
 func (in certificateChange) validate() error {
 	if err := validate.ID("ListenerID", in.listenerID); err != nil {
@@ -68,7 +82,7 @@ func (c *Client) change(ctx context.Context, op string, in certificateChange) (c
 	if in.dryRun {
 		params = append(params, signer.Param{Key: "DryRun", Value: "true"})
 	}
-	var resp changeResponse
+	resp := changeResponse{dryRun: in.dryRun}
 	res, err := c.t.Do(ctx, &transport.Request{
 		Operation:   op,
 		Params:      params,

@@ -203,6 +203,21 @@
 //     the messages (modelled on GA's documented ones, naming the resource)
 //     are plausible choices, not observed behaviour.
 //
+// # Timing
+//
+// Certificate changes take a couple of seconds by default (ALB jobs
+// [DefaultALBAssociateDelay] and [DefaultALBDissociateDelay], GA changes
+// [DefaultGAAssociateDelay], [DefaultGAUpdateDelay],
+// [DefaultGADissociateDelay], the accelerator lag half that), so tests and
+// the quickstart stay quick; each has its option. [WithProductionTiming]
+// (flag -production-timing) makes them last about as long as on the real
+// services — ALB jobs [ProductionALBJobDelay] (the field sees 5–10 s), GA
+// changes [ProductionGAChangeDelay] and the accelerator
+// [ProductionGAAcceleratorLag] longer — to check that automation's timeouts
+// suit production. These production figures are estimates from the
+// behaviour of Alibaba's Terraform provider and deployment tools, not
+// documented values. [Emulator.Timing] reports what applies.
+//
 // # Testing retries
 //
 // [Emulator.InjectFault] throttles, fails (500, 503), delays or drops

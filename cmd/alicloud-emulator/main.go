@@ -8,7 +8,7 @@
 //	    [-access-key-id ID -access-key-secret SECRET]
 //	    [-alb-delay 2s] [-alb-associate-delay 2s] [-alb-dissociate-delay 2s]
 //	    [-alb-busy-code IncorrectStatus.Listener] [-alb-dissociating-status Diassociating]
-//	    [-ga-delay 2s] [-rate-limit 200/60s] [-no-signature-check] [-v]
+//	    [-ga-delay 2s] [-production-timing] [-rate-limit 200/60s] [-no-signature-check] [-v]
 //
 // It prints its URL and the AccessKey pair it accepts (random unless given),
 // then serves until SIGINT or SIGTERM. The seed file format is described by
@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	gaDelay := fs.Duration("ga-delay", alicloudtest.DefaultGADissociateDelay,
 		"how long a GA dissociation keeps the listener updating (negative: for ever)")
 	gaTiming := addGAFlags(fs) // -ga-associate-delay, -ga-update-delay, -ga-accelerator-lag
+	production := fs.Bool("production-timing", false,
+		"certificate changes take about as long as on the real services (ALB jobs 7s, GA changes 15s, accelerator +10s); timing flags given explicitly still apply")
 	rateLimit := fs.String("rate-limit", "200/60s", "quota per account and operation, `n/period`; \"off\" disables it")
 	noAuth := fs.Bool("no-signature-check", false, "accept requests without verifying their signature")
 	verbose := fs.Bool("v", false, "log every request to stderr")
@@ -127,6 +130,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts = append(opts, alicloudtest.WithRequestHook(requestLogger(stderr)))
 	}
 	opts = append(opts, gaTiming.options()...)
+	if *production {
+		opts = append(opts, alicloudtest.WithProductionTiming())
+		explicit := []struct {
+			flags []string
+			opt   alicloudtest.Option
+		}{
+			{[]string{"alb-delay", "alb-associate-delay"}, alicloudtest.WithALBAssociateDelay(*albAssociateDelay)},
+			{[]string{"alb-delay", "alb-dissociate-delay"}, alicloudtest.WithALBDissociateDelay(*albDissociateDelay)},
+			{[]string{"ga-delay"}, alicloudtest.WithGADissociateDelay(*gaDelay)},
+			{[]string{"ga-associate-delay"}, alicloudtest.WithGAAssociateDelay(gaTiming.associateDelay)},
+			{[]string{"ga-update-delay"}, alicloudtest.WithGAUpdateDelay(gaTiming.updateDelay)},
+			{[]string{"ga-accelerator-lag"}, alicloudtest.WithGAAcceleratorLag(gaTiming.lag.d)},
+		}
+		for _, e := range explicit {
+			if slices.ContainsFunc(e.flags, func(f string) bool { return set[f] }) {
+				opts = append(opts, e.opt)
+			}
+		}
+	}
 	emu := alicloudtest.New(opts...)
 	defer emu.Close()
 	if *seedFile != "" {
@@ -146,8 +168,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "region:            %s\n", alicloudtest.Region)
 	fmt.Fprintf(stdout, "access key id:     %s\n", emu.AccessKeyID)
 	fmt.Fprintf(stdout, "access key secret: %s\n", emu.AccessKeySecret)
-	fmt.Fprintf(stdout, "rate limit:        %s; ALB jobs: associate %v, dissociate %v; GA busy window %v\n",
-		describeLimit(n, per), *albAssociateDelay, *albDissociateDelay, *gaDelay)
+	tm := emu.Timing()
+	fmt.Fprintf(stdout, "rate limit:        %s\n", describeLimit(n, per))
+	fmt.Fprintf(stdout, "ALB jobs:          associate %v, dissociate %v\n", tm.ALBAssociate, tm.ALBDissociate)
+	fmt.Fprintf(stdout, "GA changes:        associate %v, update %v, dissociate %v; accelerator +%v\n",
+		tm.GAAssociate, tm.GAUpdate, tm.GADissociate, tm.GAAcceleratorLag)
 	fmt.Fprintf(stdout, "ALB busy listener: %s; being dissociated: %s\n", *albBusyCode, *albDissociating)
 	fmt.Fprintf(stdout, "\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", emu.AccessKeyID, emu.AccessKeySecret)
 
