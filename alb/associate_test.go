@@ -2,8 +2,6 @@ package alb
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,38 +123,6 @@ func TestAssociateErrorCodes(t *testing.T) {
 			assert.Len(t, srv.Requests(), 1, "documented client errors are not retried")
 		})
 	}
-}
-
-func TestAssociateValidationSendsNothing(t *testing.T) {
-	many := make([]string, MaxCertificatesPerCall+1)
-	for i := range many {
-		many[i] = fmt.Sprintf("cert-%d", i)
-	}
-	tests := []struct {
-		name  string
-		in    *AssociateAdditionalCertificatesWithListenerInput
-		field string
-	}{
-		{"nil input", nil, "input"},
-		{"no listener", &AssociateAdditionalCertificatesWithListenerInput{CertificateIDs: []string{"c"}}, "ListenerID"},
-		{"no certificates", &AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1"}, "CertificateIDs"},
-		{"too many", &AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1", CertificateIDs: many}, "CertificateIDs"},
-		{"empty id", &AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"c", ""}}, "CertificateIDs[1]"},
-		{"duplicate", &AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"c", "c"}}, "CertificateIDs[1]"},
-		{"long token", &AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"c"}, ClientToken: strings.Repeat("t", 65)}, "ClientToken"},
-	}
-	srv := testserver.New(t, testserver.OK(`{"RequestId":"R","JobId":"J"}`))
-	c := newClient(t, srv)
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.AssociateAdditionalCertificatesWithListener(context.Background(), tc.in)
-			var ve *alicloud.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.Empty(t, alicloud.ClientTokenOf(err), "nothing was sent")
-		})
-	}
-	assert.Empty(t, srv.Requests())
 }
 
 func TestCanonicalStatus(t *testing.T) {

@@ -317,11 +317,8 @@ func (r *rotation) apply(ctx context.Context) error {
 		}
 		r.out.Associated = append(r.out.Associated, batch...)
 	}
-	if len(p.AwaitAssociated) > 0 {
-		r.step = alicloud.StepWait
-		if err := association.waiter(r.c, r.optFns).wait(ctx, p.ListenerID, p.AwaitAssociated, "", r.maxWait); err != nil {
-			return r.fail(ctx, err)
-		}
+	if err := r.await(ctx, association, p.AwaitAssociated); err != nil {
+		return err
 	}
 	r.awaitedAssociated = true
 	for _, batch := range p.Dissociate {
@@ -330,9 +327,15 @@ func (r *rotation) apply(ctx context.Context) error {
 		}
 		r.out.Dissociated = append(r.out.Dissociated, batch...)
 	}
-	if len(p.AwaitDissociated) > 0 {
-		r.step = alicloud.StepWait
-		if err := dissociation.waiter(r.c, r.optFns).wait(ctx, p.ListenerID, p.AwaitDissociated, "", r.maxWait); err != nil {
+	return r.await(ctx, dissociation, p.AwaitDissociated)
+}
+
+// await waits for certificates an earlier job is changing, as many at a
+// time as one listing page holds.
+func (r *rotation) await(ctx context.Context, d direction, ids []string) error {
+	r.step = alicloud.StepWait
+	for chunk := range slices.Chunk(ids, MaxListResults) {
+		if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, chunk, "", r.maxWait); err != nil {
 			return r.fail(ctx, err)
 		}
 	}
