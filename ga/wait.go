@@ -20,7 +20,7 @@ type ListenerActiveWaiter struct {
 
 // NewListenerActiveWaiter returns a waiter using c. optFns adjust the polling delays.
 func NewListenerActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *ListenerActiveWaiter {
-	return &ListenerActiveWaiter{client: c, opts: waiterOptions(optFns)}
+	return &ListenerActiveWaiter{client: c, opts: waiterOptions(optFns), poller: c.t.Poller("ListenerActive")}
 }
 
 func waiterOptions(optFns []func(*alicloud.WaiterOptions)) (o alicloud.WaiterOptions) {
@@ -85,7 +85,7 @@ type AcceleratorActiveWaiter struct {
 // NewAcceleratorActiveWaiter returns a waiter using c. optFns adjust the
 // polling delays.
 func NewAcceleratorActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *AcceleratorActiveWaiter {
-	return &AcceleratorActiveWaiter{client: c, opts: waiterOptions(optFns)}
+	return &AcceleratorActiveWaiter{client: c, opts: waiterOptions(optFns), poller: c.t.Poller("AcceleratorActive")}
 }
 
 // Wait returns nil once the accelerator's State is active (compared
@@ -222,5 +222,5 @@ func (c *Client) waitChange(ctx context.Context, acceleratorID, listenerID strin
 	}
 	what := fmt.Sprintf("the change of listener %s to take effect (listener active, domains as wanted, accelerator %s active)",
 		listenerID, acceleratorID)
-	return waiter.Poller{}.Wait(ctx, what, opts, maxWait, check)
+	return c.t.Poller("ChangeApplied").Wait(ctx, what, opts, maxWait, check)
 }

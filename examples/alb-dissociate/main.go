@@ -75,6 +75,9 @@ func run(ctx context.Context, region, endpoint, listener string, certs []string,
 	}
 	if out != nil {
 		fmt.Printf("request %s, client token %s, job %q, dry run passed %t\n", out.RequestID, out.ClientToken, out.JobID, out.DryRunPassed)
+		if len(out.AlreadyDissociated) > 0 {
+			fmt.Printf("already dissociated (not sent): %s\n", strings.Join(out.AlreadyDissociated, ", "))
+		}
 	}
 	var apiErr *alicloud.APIError
 	switch {
