@@ -19,7 +19,13 @@ const opDissociate = "DissociateAdditionalCertificatesFromListener"
 // "lsr-1" holding certificates for a.com, b.com and c.com.
 func setup(t *testing.T, delay time.Duration, mutate func(*alicloud.Config)) (*alicloudtest.Server, *ga.Client) {
 	t.Helper()
-	srv := alicloudtest.NewServer(alicloudtest.WithGADissociateDelay(delay))
+	return setupWith(t, mutate, alicloudtest.WithGADissociateDelay(delay))
+}
+
+// setupWith is setup with the given emulator options.
+func setupWith(t *testing.T, mutate func(*alicloud.Config), opts ...alicloudtest.Option) (*alicloudtest.Server, *ga.Client) {
+	t.Helper()
+	srv := alicloudtest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	require.NoError(t, srv.GA.AddAccelerator(alicloudtest.GAAccelerator{ID: "ga-1"}))
 	require.NoError(t, srv.GA.AddListener(alicloudtest.GAListener{ID: "lsr-1", AcceleratorID: "ga-1", DefaultCertificateID: "cert-0",

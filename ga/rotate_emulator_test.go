@@ -31,21 +31,8 @@ var writeOps = map[string]bool{opAssociate: true, opUpdate: true, opDissociate: 
 // accelerator "ga-1" holding a.com, b.com and c.com.
 func setupGA(t *testing.T, mutate func(*alicloud.Config)) (*alicloudtest.Server, *ga.Client) {
 	t.Helper()
-	srv := alicloudtest.NewServer(alicloudtest.WithGADissociateDelay(changeDelay), alicloudtest.WithGAAssociateDelay(changeDelay),
+	return setupWith(t, mutate, alicloudtest.WithGADissociateDelay(changeDelay), alicloudtest.WithGAAssociateDelay(changeDelay),
 		alicloudtest.WithGAUpdateDelay(changeDelay), alicloudtest.WithGAAcceleratorLag(lag))
-	t.Cleanup(srv.Close)
-	require.NoError(t, srv.GA.AddAccelerator(alicloudtest.GAAccelerator{ID: "ga-1"}))
-	require.NoError(t, srv.GA.AddListener(alicloudtest.GAListener{ID: "lsr-1", AcceleratorID: "ga-1", DefaultCertificateID: "cert-0",
-		AdditionalCertificates: map[string]string{"a.com": "cert-a", "b.com": "cert-b", "c.com": "cert-c"}}))
-	cfg := srv.Config()
-	cfg.Retry = alicloud.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,
-		ConflictBaseDelay: 20 * time.Millisecond, ConflictMaxDelay: 50 * time.Millisecond}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	c, err := ga.New(cfg)
-	require.NoError(t, err)
-	return srv, c
 }
 
 // writes returns the accepted write requests, in order, as "Action domains".
