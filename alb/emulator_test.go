@@ -133,7 +133,7 @@ func TestEveryDocumentedErrorFromTheEmulator(t *testing.T) {
 	}{
 		{"lsn-nope", "cert-1", alb.ErrListenerNotFound, 404},
 		{"lsn-http", "cert-1", alb.ErrHTTPListenerNotSupported, 400},
-		{"lsn-busy", "c2", alb.ErrListenerConfiguring, 400},
+		{"lsn-busy", "c2", alb.ErrListenerIncorrectStatus, 400}, // "The status of lsn-busy [Configuring] is incorrect."
 		{"lsn-stopped", "c1", alb.ErrListenerIncorrectStatus, 400},
 		{"lsn-1", "cert-0", alb.ErrDefaultCertificateUsed, 400},
 		{"lsn-1", "cert-9", alb.ErrCertificateNotAssociated, 400},
@@ -178,8 +178,8 @@ func TestDissociateAndWaitReturnsOnlyWhenDone(t *testing.T) {
 	require.NoError(t, err)
 	// The emulator's own state, read right after the return, is final.
 	l, _ := srv.ALB.Listener("lsn-1")
-	assert.Equal(t, "Dissociated", l.CertificateStatus("cert-1"))
-	assert.Equal(t, "Dissociated", l.CertificateStatus("cert-2"))
+	assert.Empty(t, l.CertificateStatus("cert-1"), "dissociated certificates are no longer listed")
+	assert.Empty(t, l.CertificateStatus("cert-2"))
 	assert.Equal(t, "Associated", l.CertificateStatus("cert-3"))
 	assert.Equal(t, "Running", l.Status)
 	job, _ := srv.ALB.Job(out.JobID)
@@ -274,11 +274,11 @@ func TestBusyListenerIsRetriedByDefault(t *testing.T) {
 	first, err := c.DissociateAdditionalCertificatesFromListener(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
 		ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}})
 	require.NoError(t, err)
-	// The listener is Configuring now: this call meets ResourceInConfiguring.Listener, and retries.
+	// The listener is Configuring now: this call meets IncorrectStatus.Listener, and retries.
 	second, err := c.DissociateAdditionalCertificatesFromListener(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
 		ListenerID: "lsn-1", CertificateIDs: []string{"cert-2"}})
 	require.NoError(t, err)
-	assert.Greater(t, srv.Stats().ErrorsByCode["ResourceInConfiguring.Listener"], 0, "the second call did meet the busy listener")
+	assert.Greater(t, srv.Stats().ErrorsByCode["IncorrectStatus.Listener"], 0, "the second call did meet the busy listener")
 	assert.Equal(t, map[string]int{first.ClientToken: 1, second.ClientToken: 1}, srv.ActionsByClientToken())
 
 	// With DisableConflictRetry, the busy listener is an immediate error.
@@ -288,7 +288,8 @@ func TestBusyListenerIsRetriedByDefault(t *testing.T) {
 	require.NoError(t, err)
 	_, err = plain.DissociateAdditionalCertificatesFromListener(ctx, &alb.DissociateAdditionalCertificatesFromListenerInput{
 		ListenerID: "lsn-1", CertificateIDs: []string{"cert-2"}})
-	assert.ErrorIs(t, err, alb.ErrListenerConfiguring)
+	assert.ErrorIs(t, err, alb.ErrListenerIncorrectStatus)
+	assert.ErrorIs(t, err, alicloud.ErrConflict)
 }
 
 func TestRepeatedClientTokenDoesNotActTwice(t *testing.T) {

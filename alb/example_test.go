@@ -80,8 +80,6 @@ func ExampleClient_DissociateAndWait() {
 	}
 	// Output:
 	// cert-0 Associated
-	// cert-1 Dissociated
-	// cert-2 Dissociated
 }
 
 // Errors match the sentinel of their code and their category with

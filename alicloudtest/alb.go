@@ -14,12 +14,25 @@ const (
 	ALBListenerProvisioning = "Provisioning"
 )
 
-// ALB certificate statuses, as ListListenerCertificates reports them.
+// ALB certificate statuses, as ListListenerCertificates reports them. There
+// is no status for a dissociated certificate: once its dissociation job has
+// succeeded it is no longer listed (and [ALBListenerState.CertificateStatus]
+// returns "").
 const (
-	ALBCertificateAssociating  = "Associating"
-	ALBCertificateAssociated   = "Associated"
+	// ALBCertificateAssociating: an association job runs.
+	ALBCertificateAssociating = "Associating"
+	ALBCertificateAssociated  = "Associated"
+	// ALBCertificateDiassociating (sic): a dissociation job runs. This is the
+	// spelling of the documented Status enum, which the emulator reports by
+	// default.
+	ALBCertificateDiassociating = "Diassociating"
+	// ALBCertificateDissociating is the spelling the Dissociate
+	// documentation page uses; [WithALBDissociatingStatus] makes the
+	// emulator report it instead of [ALBCertificateDiassociating].
 	ALBCertificateDissociating = "Dissociating"
-	ALBCertificateDissociated  = "Dissociated"
+	// Deprecated: the services have no such status and the emulator never
+	// reports it: a dissociated certificate drops out of the list.
+	ALBCertificateDissociated = "Dissociated"
 )
 
 // ALB job statuses, as ListAsynJobs reports them.
@@ -33,6 +46,10 @@ const (
 // DissociateAdditionalCertificatesFromListener call may name (the API
 // schema's limit; the prose of the documentation says 20).
 const ALBMaxDissociateCertificates = 15
+
+// ALBMaxAssociateCertificates is the most certificates one
+// AssociateAdditionalCertificatesWithListener call may name.
+const ALBMaxAssociateCertificates = 15
 
 const maxALBJobs = 10000 // finished jobs beyond this are forgotten, oldest first
 
@@ -57,8 +74,9 @@ type ALBListenerState struct {
 	Status               string
 	DefaultCertificateID string
 	// Certificates lists the default certificate first (IsDefault, status
-	// Associated), then the additional ones in the order they were added,
-	// dissociated ones included.
+	// Associated), then the additional ones in the order they were added:
+	// Associating or Diassociating while a job runs on them, else
+	// Associated. Dissociated certificates are gone.
 	Certificates []ALBCertificate
 }
 
@@ -82,7 +100,9 @@ func (s ALBListenerState) CertificateStatus(id string) string {
 
 // ALBJob is a snapshot of an asynchronous job.
 type ALBJob struct {
-	ID           string
+	ID string
+	// APIName is AssociateAdditionalCertificatesWithListener or
+	// DissociateAdditionalCertificatesFromListener.
 	APIName      string
 	Status       string // Processing, Succeeded or Failed
 	ResourceID   string // the listener
@@ -96,13 +116,16 @@ type ALBJob struct {
 // ALB is the emulated Application Load Balancer API (version 2020-06-16).
 // Its methods are safe for concurrent use.
 type ALB struct {
-	e         *Emulator
-	delay     time.Duration
-	listeners map[string]*albListener
-	jobs      []*albJob // creation order
-	jobByID   map[string]*albJob
-	pending   map[*albJob]bool
-	failNext  []jobFailure
+	e *Emulator
+	// associate and dissociate are the two certificate changes: one request
+	// handler, one job machinery, these parameters.
+	associate, dissociate *albChange
+	busyCode              string // the answer to a change on a Configuring listener
+	listeners             map[string]*albListener
+	jobs                  []*albJob // creation order
+	jobByID               map[string]*albJob
+	pending               map[*albJob]bool
+	failNext              []jobFailure
 }
 
 type albListener struct {
@@ -115,20 +138,108 @@ type albCert struct{ id, status string }
 
 type albJob struct {
 	ALBJob
+	change  *albChange
 	timer   *time.Timer
 	failure *jobFailure
 }
 
 type jobFailure struct{ code, message string }
 
-func newALB(e *Emulator, delay time.Duration) *ALB {
-	return &ALB{
+// albChange is what tells the two certificate changes apart.
+type albChange struct {
+	api   string
+	max   int           // certificates per call
+	delay time.Duration // how long its job runs
+	// inFlight is the status of the certificates while the job runs.
+	inFlight string
+	// check refuses a certificate of the request (the listener checks have
+	// passed).
+	check func(l *albListener, id string) *apiError
+	// begin marks the certificates of a starting job inFlight.
+	begin func(l *albListener, ids []string)
+	// end settles the certificates of a finished job.
+	end func(l *albListener, ids []string, succeeded bool)
+}
+
+func newALB(e *Emulator, o options) *ALB {
+	a := &ALB{
 		e:         e,
-		delay:     delay,
+		busyCode:  o.albBusyCode,
 		listeners: map[string]*albListener{},
 		jobByID:   map[string]*albJob{},
 		pending:   map[*albJob]bool{},
 	}
+	a.associate = &albChange{
+		api: albAssociateAPI, max: ALBMaxAssociateCertificates, delay: o.albAssociateDelay,
+		inFlight: ALBCertificateAssociating,
+		check:    checkAssociable,
+		begin: func(l *albListener, ids []string) {
+			for _, id := range ids {
+				l.certs = append(l.certs, &albCert{id: id, status: ALBCertificateAssociating})
+			}
+		},
+		end: func(l *albListener, ids []string, ok bool) {
+			if ok {
+				l.setStatus(ids, ALBCertificateAssociating, ALBCertificateAssociated)
+			} else {
+				l.drop(ids, ALBCertificateAssociating)
+			}
+		},
+	}
+	dissociating := o.albDissociating
+	a.dissociate = &albChange{
+		api: albDissociateAPI, max: ALBMaxDissociateCertificates, delay: o.albDelay,
+		inFlight: dissociating,
+		check:    checkDissociable,
+		begin: func(l *albListener, ids []string) {
+			l.setStatus(ids, ALBCertificateAssociated, dissociating)
+		},
+		end: func(l *albListener, ids []string, ok bool) {
+			if ok {
+				l.drop(ids, dissociating)
+			} else {
+				l.setStatus(ids, dissociating, ALBCertificateAssociated)
+			}
+		},
+	}
+	return a
+}
+
+// setStatus moves the listed certificates that are in status from to to.
+func (l *albListener) setStatus(ids []string, from, to string) {
+	for _, c := range l.certs {
+		if c.status == from && slices.Contains(ids, c.id) {
+			c.status = to
+		}
+	}
+}
+
+// drop removes the listed certificates that are in status.
+func (l *albListener) drop(ids []string, status string) {
+	l.certs = slices.DeleteFunc(l.certs, func(c *albCert) bool {
+		return c.status == status && slices.Contains(ids, c.id)
+	})
+}
+
+func (l *albListener) cert(id string) *albCert {
+	i := slices.IndexFunc(l.certs, func(c *albCert) bool { return c.id == id })
+	if i < 0 {
+		return nil
+	}
+	return l.certs[i]
+}
+
+// checkALB validates the ALB options.
+func (o options) checkALB() error {
+	if o.albBusyCode != CodeALBListenerIncorrectStatus && o.albBusyCode != CodeALBListenerConfiguring {
+		return fmt.Errorf("alicloudtest: ALB busy code %q is not one of %s, %s",
+			o.albBusyCode, CodeALBListenerIncorrectStatus, CodeALBListenerConfiguring)
+	}
+	if o.albDissociating != ALBCertificateDiassociating && o.albDissociating != ALBCertificateDissociating {
+		return fmt.Errorf("alicloudtest: ALB dissociating status %q is not one of %s, %s",
+			o.albDissociating, ALBCertificateDiassociating, ALBCertificateDissociating)
+	}
+	return nil
 }
 
 var (
@@ -270,9 +381,9 @@ func (j *albJob) snapshot() ALBJob {
 	return s
 }
 
-// CompleteJobs completes every pending dissociation job now (as its timer
-// would have) and returns how many it completed. With a negative delay this
-// is the only way jobs complete.
+// CompleteJobs completes every pending job (association and dissociation)
+// now, as its timer would have, and returns how many it completed. With a
+// negative delay this is the only way jobs complete.
 func (a *ALB) CompleteJobs() int {
 	a.e.mu.Lock()
 	defer a.e.mu.Unlock()
@@ -286,8 +397,10 @@ func (a *ALB) CompleteJobs() int {
 	return n
 }
 
-// FailNextJobs makes the next n dissociation jobs end Failed with the given
-// error code and message: their certificates go back to Associated.
+// FailNextJobs makes the next n jobs (of either operation) end Failed with
+// the given error code and message: the certificates of a failed
+// dissociation go back to Associated, those of a failed association are not
+// listed any more.
 func (a *ALB) FailNextJobs(n int, code, message string) {
 	a.e.mu.Lock()
 	defer a.e.mu.Unlock()
@@ -296,12 +409,13 @@ func (a *ALB) FailNextJobs(n int, code, message string) {
 	}
 }
 
-// startJobLocked creates the dissociation job: certificates Dissociating,
-// listener Configuring, completion after the delay.
-func (a *ALB) startJobLocked(l *albListener, certs []string, apiName string) *albJob {
+// startJobLocked starts a job of change on the listener: its certificates
+// turn change.inFlight, the listener Configuring; it completes after the
+// change's delay.
+func (a *ALB) startJobLocked(l *albListener, certs []string, change *albChange) *albJob {
 	now := a.e.now()
-	j := &albJob{ALBJob: ALBJob{
-		ID: newUUID(), APIName: apiName, Status: ALBJobProcessing, ResourceID: l.id,
+	j := &albJob{change: change, ALBJob: ALBJob{
+		ID: newUUID(), APIName: change.api, Status: ALBJobProcessing, ResourceID: l.id,
 		Certificates: certs, CreateTime: now, ModifyTime: now,
 	}}
 	if len(a.failNext) > 0 {
@@ -309,22 +423,18 @@ func (a *ALB) startJobLocked(l *albListener, certs []string, apiName string) *al
 		a.failNext = a.failNext[1:]
 		j.failure = &f
 	}
-	for _, c := range l.certs {
-		if slices.Contains(certs, c.id) {
-			c.status = ALBCertificateDissociating
-		}
-	}
+	change.begin(l, certs)
 	l.status = ALBListenerConfiguring
 	l.job = j
 	a.jobs = append(a.jobs, j)
 	a.jobByID[j.ID] = j
 	a.pending[j] = true
 	a.forgetOldJobsLocked()
-	switch {
-	case a.delay == 0:
+	switch d := change.delay; {
+	case d == 0:
 		a.completeLocked(j)
-	case a.delay > 0:
-		j.timer = time.AfterFunc(a.delay, func() {
+	case d > 0:
+		j.timer = time.AfterFunc(d, func() {
 			a.e.mu.Lock()
 			defer a.e.mu.Unlock()
 			if !a.e.closed && a.pending[j] {
@@ -335,8 +445,8 @@ func (a *ALB) startJobLocked(l *albListener, certs []string, apiName string) *al
 	return j
 }
 
-// completeLocked ends a pending job: Succeeded (certificates Dissociated)
-// or Failed (certificates back to Associated); the listener runs again.
+// completeLocked ends a pending job, Succeeded or (when it was made to
+// fail) Failed, settles its certificates and lets the listener run again.
 func (a *ALB) completeLocked(j *albJob) {
 	if j.timer != nil {
 		j.timer.Stop()
@@ -344,11 +454,9 @@ func (a *ALB) completeLocked(j *albJob) {
 	}
 	delete(a.pending, j)
 	j.ModifyTime = a.e.now()
-	status := ALBCertificateDissociated
 	if j.failure != nil {
 		j.Status = ALBJobFailed
 		j.ErrorCode, j.ErrorMessage = j.failure.code, j.failure.message
-		status = ALBCertificateAssociated
 	} else {
 		j.Status = ALBJobSucceeded
 	}
@@ -356,11 +464,7 @@ func (a *ALB) completeLocked(j *albJob) {
 	if l == nil || l.job != j {
 		return
 	}
-	for _, c := range l.certs {
-		if c.status == ALBCertificateDissociating && slices.Contains(j.Certificates, c.id) {
-			c.status = status
-		}
-	}
+	j.change.end(l, j.Certificates, j.failure == nil)
 	l.job = nil
 	if l.status == ALBListenerConfiguring {
 		l.status = ALBListenerRunning

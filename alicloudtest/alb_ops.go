@@ -7,8 +7,7 @@ import (
 	"strings"
 )
 
-// ALB error codes of DissociateAdditionalCertificatesFromListener, with
-// their HTTP status.
+// ALB error codes of the certificate operations, with their HTTP status.
 const (
 	CodeALBListenerNotFound         = "ResourceNotFound.Listener"              // 404
 	CodeALBHTTPListenerNotSupported = "OperationDenied.HttpListenerNotSupport" // 400
@@ -16,12 +15,17 @@ const (
 	CodeALBListenerIncorrectStatus  = "IncorrectStatus.Listener"               // 400
 	CodeALBDefaultCertificateUsed   = "OperationDenied.DefaultCertificateUsed" // 400
 	CodeALBCertificateNotAssociated = "ResourceNotAssociated.Certificate"      // 400
+	// CodeALBCertificateAlreadyAssociated (400) answers an Associate of a
+	// certificate the listener already has. ALB does not document it: it is
+	// what the sibling NLB API answers.
+	CodeALBCertificateAlreadyAssociated = "ResourceAlreadyAssociated.Certificate"
 	// CodeDryRunOperation (400) answers a DryRun whose precheck passed.
 	CodeDryRunOperation = "DryRunOperation"
 )
 
 const (
 	msgDryRunPassed                  = "Request validation has been passed with DryRun flag set."
+	albAssociateAPI                  = "AssociateAdditionalCertificatesWithListener"
 	albDissociateAPI                 = "DissociateAdditionalCertificatesFromListener"
 	albMaxResults                    = 100
 	albDefaultMaxResults             = 20
@@ -36,15 +40,23 @@ func albListenerNotFound(id string) *apiError {
 	return errorf(http.StatusNotFound, CodeALBListenerNotFound, albListenerNotFoundMessageFormat, id)
 }
 
-// opDissociate is DissociateAdditionalCertificatesFromListener. Checks, in
-// order: parameters, listener exists, not HTTP, not configuring, running,
-// no default certificate, every certificate Associated; then DryRun.
-func (a *ALB) opDissociate(c *call) (any, *apiError) {
+// opAssociate is AssociateAdditionalCertificatesWithListener.
+func (a *ALB) opAssociate(c *call) (any, *apiError) { return a.serveChange(c, a.associate) }
+
+// opDissociate is DissociateAdditionalCertificatesFromListener.
+func (a *ALB) opDissociate(c *call) (any, *apiError) { return a.serveChange(c, a.dissociate) }
+
+// serveChange serves a certificate change. Checks, in order: parameters;
+// ClientToken replay; listener exists, is not HTTP, is not Configuring (the
+// busy answer), is Running; no certificate is the default one (for
+// Associate an assumption: the documented code that fits); the change's own
+// check of each certificate; then DryRun. Otherwise it starts the change's job and answers its JobId.
+func (a *ALB) serveChange(c *call, change *albChange) (any, *apiError) {
 	listenerID, aerr := requiredParam(c.params, "ListenerId")
 	if aerr != nil {
 		return nil, aerr
 	}
-	certs, aerr := listParam(c.params, "Certificates.", ".CertificateId", ALBMaxDissociateCertificates)
+	certs, aerr := listParam(c.params, "Certificates.", ".CertificateId", change.max)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -68,37 +80,25 @@ func (a *ALB) opDissociate(c *call) (any, *apiError) {
 		}
 	}
 	l := a.listeners[listenerID]
-	switch {
-	case l == nil:
-		return nil, albListenerNotFound(listenerID)
-	case l.protocol == "HTTP":
-		return nil, errorf(http.StatusBadRequest, CodeALBHTTPListenerNotSupported,
-			"The operation is not allowed because of %s.", "HTTP listener "+listenerID)
-	case l.status == ALBListenerConfiguring:
-		return nil, errorf(http.StatusBadRequest, CodeALBListenerConfiguring,
-			"The specified resource of %s is being configured, please try again later.", "listener "+listenerID)
-	case l.status != ALBListenerRunning:
-		return nil, errorf(http.StatusBadRequest, CodeALBListenerIncorrectStatus,
-			"The status of %s [%s] is incorrect.", "listener", listenerID)
+	if aerr := a.checkListener(l, listenerID); aerr != nil {
+		return nil, aerr
 	}
 	for _, id := range certs {
 		if id == l.defaultCert {
 			return nil, errorf(http.StatusBadRequest, CodeALBDefaultCertificateUsed,
-				"The operation is not allowed because of %s.", "default certificate "+id+" of listener "+listenerID)
+				"The operation is not allowed because of %s.", "default certificate "+id+" of listener "+l.id)
 		}
 	}
 	for _, id := range certs {
-		i := slices.IndexFunc(l.certs, func(x *albCert) bool { return x.id == id })
-		if i < 0 || l.certs[i].status != ALBCertificateAssociated {
-			return nil, errorf(http.StatusBadRequest, CodeALBCertificateNotAssociated,
-				"The specified resource %s is not associated.", "certificate "+id)
+		if aerr := change.check(l, id); aerr != nil {
+			return nil, aerr
 		}
 	}
 	if dryRun {
 		return nil, errorf(http.StatusBadRequest, CodeDryRunOperation, msgDryRunPassed)
 	}
 
-	j := a.startJobLocked(l, certs, albDissociateAPI)
+	j := a.startJobLocked(l, certs, change)
 	res, err := json.Marshal(struct {
 		JobID string `json:"JobId"`
 	}{j.ID})
@@ -108,6 +108,44 @@ func (a *ALB) opDissociate(c *call) (any, *apiError) {
 	a.e.idem.remember(c, token, res)
 	a.e.stats.acted(c.action, token)
 	return rawResult(res), nil
+}
+
+// checkListener refuses a change of a listener that is missing, HTTP, busy
+// (a job runs on it: Configuring) or otherwise not Running.
+func (a *ALB) checkListener(l *albListener, id string) *apiError {
+	switch {
+	case l == nil:
+		return albListenerNotFound(id)
+	case l.protocol == "HTTP":
+		return errorf(http.StatusBadRequest, CodeALBHTTPListenerNotSupported,
+			"The operation is not allowed because of %s.", "HTTP listener "+id)
+	case l.status == ALBListenerConfiguring && a.busyCode == CodeALBListenerConfiguring:
+		return errorf(http.StatusBadRequest, CodeALBListenerConfiguring,
+			"The specified resource of %s is being configured, please try again later.", "listener "+id)
+	case l.status != ALBListenerRunning:
+		return errorf(http.StatusBadRequest, CodeALBListenerIncorrectStatus,
+			"The status of %s [%s] is incorrect.", id, l.status)
+	}
+	return nil
+}
+
+// checkAssociable refuses a certificate the listener already has, in any
+// status (assumed: NLB's ResourceAlreadyAssociated.Certificate).
+func checkAssociable(l *albListener, id string) *apiError {
+	if l.cert(id) != nil {
+		return errorf(http.StatusBadRequest, CodeALBCertificateAlreadyAssociated,
+			"The specified resource %s is already associated.", "certificate "+id)
+	}
+	return nil
+}
+
+// checkDissociable refuses a certificate that is not Associated.
+func checkDissociable(l *albListener, id string) *apiError {
+	if x := l.cert(id); x == nil || x.status != ALBCertificateAssociated {
+		return errorf(http.StatusBadRequest, CodeALBCertificateNotAssociated,
+			"The specified resource %s is not associated.", "certificate "+id)
+	}
+	return nil
 }
 
 type albCertificateOut struct {
@@ -125,7 +163,7 @@ type albListCertificatesOut struct {
 }
 
 // opListListenerCertificates is ListListenerCertificates: the default
-// certificate first, then the additional ones (dissociated ones included),
+// certificate first, then the additional ones (dissociated ones are gone),
 // filtered by CertificateType and CertificateIds.N, paginated.
 func (a *ALB) opListListenerCertificates(c *call) (any, *apiError) {
 	listenerID, aerr := requiredParam(c.params, "ListenerId")

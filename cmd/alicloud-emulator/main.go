@@ -6,11 +6,19 @@
 //
 //	alicloud-emulator [-addr 127.0.0.1:8080] [-seed state.json]
 //	    [-access-key-id ID -access-key-secret SECRET]
-//	    [-alb-delay 2s] [-ga-delay 2s] [-rate-limit 200/60s] [-no-signature-check] [-v]
+//	    [-alb-delay 2s] [-alb-associate-delay 2s] [-alb-dissociate-delay 2s]
+//	    [-alb-busy-code IncorrectStatus.Listener] [-alb-dissociating-status Diassociating]
+//	    [-ga-delay 2s] [-production-timing] [-rate-limit 200/60s] [-no-signature-check] [-v]
 //
 // It prints its URL and the AccessKey pair it accepts (random unless given),
 // then serves until SIGINT or SIGTERM. The seed file format is described by
 // alicloudtest.LoadSeed.
+//
+// GA certificate changes have a delay each (-ga-delay for dissociations,
+// -ga-associate-delay, -ga-update-delay), after which the listener is
+// active again; the accelerator stays configuring for -ga-accelerator-lag
+// longer (default: half the operation's delay), refusing every change on
+// its listeners with StateError.Accelerator, as the service does.
 package main
 
 import (
@@ -24,6 +32,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -54,9 +63,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	keyID := fs.String("access-key-id", "", "AccessKeyId to accept (default: random)")
 	keySecret := fs.String("access-key-secret", "", "AccessKeySecret to accept (default: random)")
 	albDelay := fs.Duration("alb-delay", alicloudtest.DefaultALBDissociateDelay,
-		"how long an ALB dissociation job runs (negative: it never completes)")
+		"how long every ALB job runs, unless -alb-associate-delay or -alb-dissociate-delay says otherwise (negative: it never completes)")
+	albAssociateDelay := fs.Duration("alb-associate-delay", alicloudtest.DefaultALBAssociateDelay,
+		"how long an ALB association job runs (default -alb-delay when that is set; negative: it never completes)")
+	albDissociateDelay := fs.Duration("alb-dissociate-delay", alicloudtest.DefaultALBDissociateDelay,
+		"how long an ALB dissociation job runs (default -alb-delay when that is set; negative: it never completes)")
+	albBusyCode := fs.String("alb-busy-code", alicloudtest.CodeALBListenerIncorrectStatus,
+		"answer to a change on a busy ALB listener: "+alicloudtest.CodeALBListenerIncorrectStatus+" or "+alicloudtest.CodeALBListenerConfiguring)
+	albDissociating := fs.String("alb-dissociating-status", alicloudtest.ALBCertificateDiassociating,
+		"status of an ALB certificate being dissociated: "+alicloudtest.ALBCertificateDiassociating+" (documented enum) or "+alicloudtest.ALBCertificateDissociating)
 	gaDelay := fs.Duration("ga-delay", alicloudtest.DefaultGADissociateDelay,
 		"how long a GA dissociation keeps the listener updating (negative: for ever)")
+	gaTiming := addGAFlags(fs) // -ga-associate-delay, -ga-update-delay, -ga-accelerator-lag
+	production := fs.Bool("production-timing", false,
+		"certificate changes take about as long as on the real services (ALB jobs 7s, GA changes 15s, accelerator +10s); timing flags given explicitly still apply")
 	rateLimit := fs.String("rate-limit", "200/60s", "quota per account and operation, `n/period`; \"off\" disables it")
 	noAuth := fs.Bool("no-signature-check", false, "accept requests without verifying their signature")
 	verbose := fs.Bool("v", false, "log every request to stderr")
@@ -73,9 +93,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["alb-delay"] {
+		if !set["alb-associate-delay"] {
+			*albAssociateDelay = *albDelay
+		}
+		if !set["alb-dissociate-delay"] {
+			*albDissociateDelay = *albDelay
+		}
+	}
+	if *albBusyCode != alicloudtest.CodeALBListenerIncorrectStatus && *albBusyCode != alicloudtest.CodeALBListenerConfiguring {
+		return fmt.Errorf("-alb-busy-code %q: want %s or %s", *albBusyCode,
+			alicloudtest.CodeALBListenerIncorrectStatus, alicloudtest.CodeALBListenerConfiguring)
+	}
+	if *albDissociating != alicloudtest.ALBCertificateDiassociating && *albDissociating != alicloudtest.ALBCertificateDissociating {
+		return fmt.Errorf("-alb-dissociating-status %q: want %s or %s", *albDissociating,
+			alicloudtest.ALBCertificateDiassociating, alicloudtest.ALBCertificateDissociating)
+	}
 
 	opts := []alicloudtest.Option{
-		alicloudtest.WithALBDissociateDelay(*albDelay),
+		alicloudtest.WithALBDissociateDelay(*albDissociateDelay),
+		alicloudtest.WithALBAssociateDelay(*albAssociateDelay),
+		alicloudtest.WithALBBusyCode(*albBusyCode),
+		alicloudtest.WithALBDissociatingStatus(*albDissociating),
 		alicloudtest.WithGADissociateDelay(*gaDelay),
 		alicloudtest.WithRateLimit("", n, per),
 	}
@@ -87,6 +128,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *verbose {
 		opts = append(opts, alicloudtest.WithRequestHook(requestLogger(stderr)))
+	}
+	opts = append(opts, gaTiming.options()...)
+	if *production {
+		opts = append(opts, alicloudtest.WithProductionTiming())
+		explicit := []struct {
+			flags []string
+			opt   alicloudtest.Option
+		}{
+			{[]string{"alb-delay", "alb-associate-delay"}, alicloudtest.WithALBAssociateDelay(*albAssociateDelay)},
+			{[]string{"alb-delay", "alb-dissociate-delay"}, alicloudtest.WithALBDissociateDelay(*albDissociateDelay)},
+			{[]string{"ga-delay"}, alicloudtest.WithGADissociateDelay(*gaDelay)},
+			{[]string{"ga-associate-delay"}, alicloudtest.WithGAAssociateDelay(gaTiming.associateDelay)},
+			{[]string{"ga-update-delay"}, alicloudtest.WithGAUpdateDelay(gaTiming.updateDelay)},
+			{[]string{"ga-accelerator-lag"}, alicloudtest.WithGAAcceleratorLag(gaTiming.lag.d)},
+		}
+		for _, e := range explicit {
+			if slices.ContainsFunc(e.flags, func(f string) bool { return set[f] }) {
+				opts = append(opts, e.opt)
+			}
+		}
 	}
 	emu := alicloudtest.New(opts...)
 	defer emu.Close()
@@ -107,7 +168,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "region:            %s\n", alicloudtest.Region)
 	fmt.Fprintf(stdout, "access key id:     %s\n", emu.AccessKeyID)
 	fmt.Fprintf(stdout, "access key secret: %s\n", emu.AccessKeySecret)
-	fmt.Fprintf(stdout, "rate limit:        %s; ALB job %v; GA busy window %v\n", describeLimit(n, per), *albDelay, *gaDelay)
+	tm := emu.Timing()
+	fmt.Fprintf(stdout, "rate limit:        %s\n", describeLimit(n, per))
+	fmt.Fprintf(stdout, "ALB jobs:          associate %v, dissociate %v\n", tm.ALBAssociate, tm.ALBDissociate)
+	fmt.Fprintf(stdout, "GA changes:        associate %v, update %v, dissociate %v; accelerator +%v\n",
+		tm.GAAssociate, tm.GAUpdate, tm.GADissociate, tm.GAAcceleratorLag)
+	fmt.Fprintf(stdout, "ALB busy listener: %s; being dissociated: %s\n", *albBusyCode, *albDissociating)
 	fmt.Fprintf(stdout, "\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", emu.AccessKeyID, emu.AccessKeySecret)
 
 	errc := make(chan error, 1)
