@@ -44,9 +44,23 @@ type dissociateResponse struct {
 	RequestId string
 	JobId     string
 	Code      string // DryRunOperation, should a dry run ever be answered with a 2xx
+	dryRun    bool   // not decoded: whether the request was a dry run
 }
 
 func (r *dissociateResponse) RequestID() string { return r.RequestId }
+
+// errNoJobID is the decode error of an accepted write answered without a
+// JobId.
+var errNoJobID = errors.New("the answer has no JobId")
+
+// Validate makes an accepted write without a JobId a decode error: there
+// would be nothing to wait for. A dry run has no job.
+func (r *dissociateResponse) Validate() error {
+	if r.JobId == "" && !r.dryRun {
+		return errNoJobID
+	}
+	return nil
+}
 
 // DissociateAdditionalCertificatesFromListener removes additional
 // certificates from an HTTPS or QUIC listener.
@@ -76,7 +90,7 @@ func (c *Client) DissociateAdditionalCertificatesFromListener(ctx context.Contex
 	if in.DryRun {
 		params = append(params, signer.Param{Key: "DryRun", Value: "true"})
 	}
-	var resp dissociateResponse
+	resp := dissociateResponse{dryRun: in.DryRun}
 	res, err := c.t.Do(ctx, &transport.Request{
 		Operation:   "DissociateAdditionalCertificatesFromListener",
 		Params:      params,

@@ -191,3 +191,33 @@ func TestEndpoints(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://alb-vpc.cn-shanghai.aliyuncs.com/", c.Endpoint())
 }
+
+func TestAcceptedWithoutAJobIDIsADecodeError(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer testserver.Answer
+		dryRun bool
+		want   string // "" = no error
+	}{
+		{"no JobId", testserver.OK(`{"RequestId":"R"}`), false, "decode response (HTTP 200, application/json, 17 bytes): the answer has no JobId"},
+		{"empty object", testserver.OK(`{}`), false, "the answer has no RequestId"},
+		{"null", testserver.OK(`null`), false, "the answer has no RequestId"},
+		{"a dry run has no job", testserver.OK(`{"RequestId":"R","Code":"DryRunOperation"}`), true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New(t, tc.answer)
+			out, err := newClient(t, srv).DissociateAdditionalCertificatesFromListener(context.Background(),
+				&DissociateAdditionalCertificatesFromListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}, DryRun: tc.dryRun})
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.True(t, out.DryRunPassed)
+				return
+			}
+			assert.ErrorContains(t, err, tc.want)
+			assert.Nil(t, out)
+			assert.Equal(t, srv.Requests()[0].Form.Get("ClientToken"), alicloud.ClientTokenOf(err), "resumable")
+			assert.Len(t, srv.Requests(), 1)
+		})
+	}
+}

@@ -92,7 +92,7 @@ func (in *DissociateAdditionalCertificatesFromListenerInput) validate() error {
 	if err := validate.ID("ListenerID", in.ListenerID); err != nil {
 		return err
 	}
-	if err := validate.List("Domains", in.Domains, MaxDomainsPerCall); err != nil {
+	if err := validate.Domains("Domains", in.Domains, MaxDomainsPerCall); err != nil {
 		return err
 	}
 	return validate.ClientToken(in.ClientToken)

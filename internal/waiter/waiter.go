@@ -30,8 +30,12 @@ type Poller struct {
 // opts.MaxDelay and at the time left) and checks again. When maxWait passes
 // first it returns an error matching alicloud.ErrWaitTimeout that names what
 // was pending; when ctx ends first, an error matching ctx.Err(). what names
-// the thing waited for, for error messages.
+// the thing waited for, for error messages. A nil ctx is a
+// *alicloud.ValidationError, not a panic.
 func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptions, maxWait time.Duration, check Check) error {
+	if ctx == nil {
+		return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+	}
 	if maxWait <= 0 {
 		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
 	}
