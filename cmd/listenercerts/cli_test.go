@@ -169,7 +169,7 @@ func TestFailExitCodes(t *testing.T) {
 			Message: "gone", RequestID: "R-1", HTTPStatus: 404}, exitFailed, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"},
 		{errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout), exitTimeout, "-client-token " + inv.o.clientToken},
 		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, exitUsage, "listenercerts: -cert: duplicate"},
-		{&credentialsError{errors.New("none")}, exitFailed, "ALIBABA_CLOUD_ACCESS_KEY_ID"},
+		{&credentialsError{errors.New("none")}, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID"},
 		{errNotAvailable, exitFailed, "not available"},
 		{errors.New("connection refused"), exitFailed, "the outcome is unknown; resume with -client-token"},
 	} {

@@ -243,7 +243,7 @@ func TestProcessNoCredentials(t *testing.T) {
 	r := cli(t, nil, "-endpoint", "http://127.0.0.1:9", "ga", "list", "-accelerator", "ga-1", "-listener", "lsr-1")
 	assert.Equal(t, exitFailed, r.code)
 	assert.Contains(t, r.stderr, "listenercerts: no credentials")
-	assert.Contains(t, r.stderr, "Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	assert.Regexp(t, "(?i)set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET", r.stderr)
 	assert.Empty(t, r.stdout)
 }
 

@@ -22,7 +22,9 @@ func (a *app) fail(inv *invocation, err error) int {
 	switch {
 	case errors.As(err, &creds):
 		fmt.Fprintf(w, "listenercerts: %v\n", err)
-		fmt.Fprintln(w, credentialsHelp)
+		if !strings.Contains(err.Error(), "ALIBABA_CLOUD_ACCESS_KEY_ID") { // the SDK's message may say it already
+			fmt.Fprintln(w, credentialsHelp)
+		}
 		return exitFailed
 	case errors.As(err, &invalid) && flagOfField(invalid.Field) != "":
 		// Rejected by the SDK before sending: a usage error, named by its flag.
