@@ -183,3 +183,20 @@ func TestFailExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressEvents(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&b, false)
+	p.event(alicloud.ProgressEvent{Service: "alb", ListenerID: "lsn-1", Step: alicloud.StepPlan, Total: 2})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1", "c2"}, Done: 1, Total: 2, ClientToken: "T", JobID: "J"})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepWait, Items: []string{"c1"},
+		Poll: &alicloud.WaitPoll{What: "x", Poll: 1, Pending: "c1 (Associating)", NextPoll: time.Second}})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepDissociate, Items: []string{"c0"}, Err: errors.New("refused")})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepDone})
+	p.finish()
+	assert.Equal(t, `listenercerts: plan for lsn-1: 2 write call(s)
+listenercerts: associate c1, c2 accepted (call 1 of 2, client token T, job J)
+listenercerts: c1: waiting for x: c1 (Associating); 0s elapsed, next poll in 1s
+listenercerts: dissociate c0 failed: refused
+`, b.String())
+}

@@ -159,12 +159,12 @@ func eventLine(ev alicloud.ProgressEvent) string {
 	case alicloud.StepPlan:
 		return fmt.Sprintf("plan for %s: %d write call(s)", ev.ListenerID, ev.Total)
 	case alicloud.StepAssociate, alicloud.StepUpdate, alicloud.StepDissociate:
+		if ev.Err != nil {
+			return fmt.Sprintf("%s %s failed: %v", ev.Step, items, ev.Err)
+		}
 		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done, ev.Total, ev.ClientToken)
 		if ev.JobID != "" {
 			s += ", job " + ev.JobID
-		}
-		if ev.Err != nil {
-			return fmt.Sprintf("%s %s failed: %v", ev.Step, items, ev.Err)
 		}
 		return s + ")"
 	}
