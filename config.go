@@ -64,6 +64,10 @@ type Config struct {
 	UserAgent string
 	// SignatureVersion selects the signing algorithm; the default is V3.
 	SignatureVersion SignatureVersion
+	// Observer, when set, sees every call, attempt, wait and poll, for
+	// tracing and metrics (see the module
+	// github.com/listenercerts/alicloud/otelalicloud). Nil costs nothing.
+	Observer Observer
 }
 
 // String describes c without revealing a secret: the credentials provider

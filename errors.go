@@ -19,7 +19,7 @@ var (
 	ErrNotFound = errors.New("alicloud: resource not found")
 	// ErrConflict: the resource is busy or in the wrong state for the
 	// operation (IncorrectStatus.*, ResourceInConfiguring.*, StateError.*,
-	// NotActive.*, OperationDenied.*, ResourceNotAssociated.*,
+	// NotActive.*, OperationDenied.*, ResourceNotAssociated.*, ResourceAlreadyAssociated.*,
 	// IdempotenceProcessing, SystemBusy).
 	ErrConflict = errors.New("alicloud: resource busy or in the wrong state")
 	// ErrUnauthorized: signature, AccessKey, STS token or RAM permission errors.
@@ -44,7 +44,7 @@ func CategoryOf(code string) error {
 	case hasAnyPrefix(code, "ResourceNotFound", "NotExist.", "ResourceNotExist"):
 		return ErrNotFound
 	case hasAnyPrefix(code, "IncorrectStatus", "ResourceInConfiguring", "StateError", "NotActive",
-		"OperationDenied", "ResourceNotAssociated", "Conflict", "IdempotenceProcessing", "SystemBusy"):
+		"OperationDenied", "ResourceNotAssociated", "ResourceAlreadyAssociated", "Conflict", "IdempotenceProcessing", "SystemBusy"):
 		return ErrConflict
 	case hasAnyPrefix(code, "InvalidParameter", "MissingParameter", "Missing", "Invalid", "IllegalParam",
 		"IdempotentParameterMismatch", "IdempotenceParamNotMatch"):

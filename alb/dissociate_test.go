@@ -161,12 +161,21 @@ func TestValidationSendsNothing(t *testing.T) {
 	c := newClient(t, srv)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.DissociateAdditionalCertificatesFromListener(context.Background(), tc.in)
-			var ve *alicloud.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
-			assert.Contains(t, err.Error(), tc.field)
+			// Associate is validated by the same rules.
+			var assoc *AssociateAdditionalCertificatesWithListenerInput
+			if tc.in != nil {
+				assoc = (*AssociateAdditionalCertificatesWithListenerInput)(tc.in)
+			}
+			_, errD := c.DissociateAdditionalCertificatesFromListener(context.Background(), tc.in)
+			_, errA := c.AssociateAdditionalCertificatesWithListener(context.Background(), assoc)
+			for _, err := range []error{errD, errA} {
+				var ve *alicloud.ValidationError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, tc.field, ve.Field)
+				assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
+				assert.Contains(t, err.Error(), tc.field)
+				assert.Empty(t, alicloud.ClientTokenOf(err), "nothing was sent")
+			}
 		})
 	}
 	assert.Empty(t, srv.Requests(), "validation errors send zero requests")

@@ -21,7 +21,7 @@ type ListenerActiveWaiter struct {
 
 // NewListenerActiveWaiter returns a waiter using c. optFns adjust the polling delays.
 func NewListenerActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *ListenerActiveWaiter {
-	w := &ListenerActiveWaiter{client: c}
+	w := &ListenerActiveWaiter{client: c, poller: c.t.Poller("ListenerActive")}
 	for _, fn := range optFns {
 		fn(&w.opts)
 	}

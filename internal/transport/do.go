@@ -80,7 +80,11 @@ type payload struct {
 	hash   string         // V3: hex SHA-256 of body
 }
 
-func (c *Client) do(ctx context.Context, op string, params []signer.Param, out Response, res *Result) error {
+func (c *Client) do(ctx context.Context, op string, params []signer.Param, out Response, res *Result) (err error) {
+	if c.observer != nil {
+		ctx = c.startCall(ctx, op, res)
+		defer c.endCall(ctx, res, &err)
+	}
 	p := payload{params: params}
 	if c.sigV == alicloud.SignatureV3 { // the V3 body does not depend on the attempt
 		p.body = signer.AppendQuery(make([]byte, 0, 256), params)
@@ -247,6 +251,9 @@ func transient(err error) bool {
 // response arrived), the RequestId, the service's hint of when to try again
 // (0 when none), and nil or the attempt's error.
 func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (status int, requestID string, retryAfter time.Duration, err error) {
+	if c.observer != nil {
+		defer noteAttempt(ctx, &err)
+	}
 	parent := ctx
 	if d := c.retry.AttemptTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d { // else ctx bounds it already
@@ -580,6 +587,9 @@ const maxLoggedField = 256
 
 // log writes one debug record per attempt.
 func (c *Client) log(ctx context.Context, op string, res Result, began time.Time, code string, backoff time.Duration) {
+	if c.observer != nil {
+		c.observeAttempt(ctx, res, began, code, backoff)
+	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}

@@ -54,6 +54,7 @@ type Client struct {
 	retry     alicloud.RetryPolicy
 	limiter   alicloud.RateLimiter
 	logger    *slog.Logger
+	observer  alicloud.Observer
 	userAgent string
 	sigV      alicloud.SignatureVersion
 
@@ -120,6 +121,7 @@ func New(cfg alicloud.Config, svc Service) (*Client, error) {
 	if c.limiter == nil {
 		c.limiter = alicloud.NewRateLimiter(nil)
 	}
+	c.observer = cfg.Observer
 	c.userAgent = "listenercerts-alicloud-go/" + alicloud.Version + " (" + runtime.Version() + "; " +
 		runtime.GOOS + "/" + runtime.GOARCH + ") " + svc.Name + "/" + svc.Version
 	if cfg.UserAgent != "" {

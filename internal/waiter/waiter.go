@@ -20,6 +20,11 @@ type Check func(ctx context.Context) (done bool, pending string, err error)
 
 // Poller runs checks. The zero value is ready to use.
 type Poller struct {
+	// Observer, when set, sees the wait and each poll; Service and Name
+	// (e.g. "alb", "CertificatesDissociated") tell it which waiter it is.
+	Observer      alicloud.Observer
+	Service, Name string
+
 	// Replaced in tests.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func(n int64) int64
@@ -38,6 +43,9 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 	}
 	if maxWait <= 0 {
 		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	}
+	if p.Observer != nil {
+		return p.observed(ctx, what, opts, maxWait, check)
 	}
 	opts = opts.WithDefaults()
 	sleep, jitter := p.Sleep, p.Jitter
