@@ -34,11 +34,36 @@ func albDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 }
 
 func albAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
-	return nil, errNotAvailable
+	c, err := albClient(ctx, a, inv)
+	if err != nil {
+		return nil, err
+	}
+	in := &alb.AssociateAdditionalCertificatesWithListenerInput{
+		ListenerID: inv.o.listener, CertificateIDs: inv.o.certs, ClientToken: inv.clientToken(), DryRun: inv.o.dryRun}
+	if !in.DryRun {
+		a.progress.note("associating %s with %s (client token %s)", joinIDs(in.CertificateIDs), in.ListenerID, in.ClientToken)
+	}
+	var out *alb.AssociateAdditionalCertificatesWithListenerOutput
+	if inv.global.wait > 0 && !in.DryRun {
+		out, err = c.AssociateAndWait(ctx, in, inv.global.wait, a.waitOptions)
+	} else {
+		out, err = c.AssociateAdditionalCertificatesWithListener(ctx, in)
+	}
+	return orNil(out), err
 }
 
 func albRotate(ctx context.Context, a *app, inv *invocation) (any, error) {
-	return nil, errNotAvailable
+	c, err := albClient(ctx, a, inv)
+	if err != nil {
+		return nil, err
+	}
+	in := &alb.RotateCertificatesInput{ListenerID: inv.o.listener, Add: inv.o.certs, Remove: inv.o.remove,
+		DryRun: inv.o.dryRun, ClientToken: inv.clientToken(), Progress: a.progress.event}
+	if !in.DryRun {
+		a.progress.note("rotating the certificates of %s (client token %s)", in.ListenerID, in.ClientToken)
+	}
+	out, err := c.RotateCertificates(ctx, in, inv.global.wait)
+	return orNil(out), err
 }
 
 // albList lists every page; the output is one ListListenerCertificatesOutput

@@ -177,8 +177,11 @@ func (inv *invocation) check(getenv func(string) string) []string {
 	if inv.spec.service == "alb" && inv.global.region == "" && getenv(alicloud.RegionEnvVar) == "" {
 		problems = append(problems, "-region is required for alb (or set "+alicloud.RegionEnvVar+")")
 	}
-	if inv.global.wait < 0 {
+	switch {
+	case inv.global.wait < 0:
 		problems = append(problems, "-wait must not be negative")
+	case inv.global.wait == 0 && inv.spec.verb == "rotate" && inv.set["wait"]:
+		problems = append(problems, "-wait must be positive for rotate: it waits for each step before the next")
 	}
 	return problems
 }

@@ -340,7 +340,11 @@ func TestProcessWaitTimeoutResumesALB(t *testing.T) {
 	r = cli(t, withKey, args...)
 	require.Equal(t, exitOK, r.code)
 	again := decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r)
-	assert.Equal(t, first.JobID, again.JobID, "the service replayed the first call")
+	if again.JobID != "" {
+		assert.Equal(t, first.JobID, again.JobID, "the service replayed the first call")
+	} else {
+		assert.Equal(t, []string{"c2"}, again.AlreadyDissociated, "seen dissociating: not sent again")
+	}
 
 	client, err := alb.New(sdkConfig(url))
 	require.NoError(t, err)
@@ -380,4 +384,60 @@ func slicesPos(args []string, s string) int {
 		}
 	}
 	return -1
+}
+
+func TestProcessALBAssociateAndRotate(t *testing.T) {
+	t.Parallel()
+	url := startEmulator(t)
+
+	r := cliAt(t, url, "-output", "json", "alb", "associate", "-listener", "lsn-1", "-cert", "c9", "-dry-run")
+	require.Equal(t, exitOK, r.code)
+	assert.True(t, decode[alb.AssociateAdditionalCertificatesWithListenerOutput](t, r).DryRunPassed)
+
+	r = cliAt(t, url, "-output", "json", "alb", "associate", "-listener", "lsn-1", "-cert", "c9")
+	require.Equal(t, exitOK, r.code)
+	assert.NotEmpty(t, decode[alb.AssociateAdditionalCertificatesWithListenerOutput](t, r).JobID)
+	r = cliAt(t, url, "alb", "list", "-listener", "lsn-1")
+	assert.Regexp(t, `(?m)^c9\s+Server\s+no\s+Associated$`, r.stdout)
+
+	r = cliAt(t, url, "-output", "json", "alb", "rotate", "-listener", "lsn-1", "-add", "c10,c11", "-remove", "c1", "-dry-run")
+	require.Equal(t, exitOK, r.code)
+	plan := decode[alb.RotateCertificatesOutput](t, r)
+	assert.Equal(t, [][]string{{"c10", "c11"}}, plan.Plan.Associate)
+	assert.Equal(t, [][]string{{"c1"}}, plan.Plan.Dissociate)
+
+	r = cliAt(t, url, "alb", "rotate", "-listener", "lsn-1", "-add", "c10,c11", "-remove", "c1")
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "rotated lsn-1: associated c10, c11; dissociated c1")
+	assert.Contains(t, r.stderr, "listenercerts: associate c10, c11 accepted")
+
+	r = cliAt(t, url, "-output", "json", "alb", "rotate", "-listener", "lsn-1", "-add", "c10,c11", "-remove", "c1")
+	require.Equal(t, exitOK, r.code)
+	again := decode[alb.RotateCertificatesOutput](t, r)
+	assert.Empty(t, again.JobIDs, "nothing left to do: nothing sent")
+	assert.ElementsMatch(t, []string{"c10", "c11"}, again.AlreadyAssociated)
+
+	r = cliAt(t, url, "alb", "rotate", "-listener", "lsn-1", "-remove", "c0")
+	assert.Equal(t, exitUsage, r.code, "the default certificate is refused before sending, naming the flag")
+	assert.Contains(t, r.stderr, "listenercerts: -remove")
+}
+
+func TestProcessRotateTimeoutResumes(t *testing.T) {
+	t.Parallel()
+	url := startEmulator(t, "-alb-associate-delay", "2s")
+	r := cliAt(t, url, "-wait", "300ms", "alb", "rotate", "-listener", "lsn-1", "-add", "c10", "-remove", "c1")
+	require.Equal(t, exitTimeout, r.code)
+	m := tokenRE.FindStringSubmatch(r.stderr)
+	require.NotNil(t, m, r.stderr)
+
+	r = cliAt(t, url, "-wait", "30s", "-output", "json", "alb", "rotate", "-listener", "lsn-1", "-add", "c10", "-remove", "c1", "-client-token", m[1])
+	require.Equal(t, exitOK, r.code)
+	out := decode[alb.RotateCertificatesOutput](t, r)
+	assert.Equal(t, []string{"c1"}, out.Dissociated)
+
+	client, err := alb.New(sdkConfig(url))
+	require.NoError(t, err)
+	jobs, err := client.ListAsynJobs(t.Context(), &alb.ListAsynJobsInput{ResourceIDs: []string{"lsn-1"}})
+	require.NoError(t, err)
+	assert.Len(t, jobs.Jobs, 2, "one association and one dissociation: nothing acted twice")
 }

@@ -37,9 +37,8 @@ func (a *app) fail(inv *invocation, err error) int {
 		return exitTimeout
 	case errors.As(err, &apiErr):
 		writeAPIError(w, apiErr)
-		if apiErr.Operation != inv.spec.operation() && inv.spec.resumable() {
-			// A read while waiting failed, after the change was accepted.
-			fmt.Fprintln(w, resumeHint(inv, "the change was accepted, but waiting for it failed"))
+		if acceptedBefore(inv, apiErr, err) {
+			fmt.Fprintln(w, resumeHint(inv, "a change was accepted before this error"))
 		}
 		return exitFailed
 	case errors.Is(err, errNotAvailable):
@@ -170,6 +169,19 @@ func flagOfField(field string) string {
 		return "-wait"
 	}
 	return ""
+}
+
+// acceptedBefore reports whether a service error came after a change was
+// accepted: while waiting for it (dissociate, associate), or after the
+// first write of a rotation (its error then carries the rotation's token).
+func acceptedBefore(inv *invocation, apiErr *alicloud.APIError, err error) bool {
+	switch inv.spec.verb {
+	case "rotate":
+		return alicloud.ClientTokenOf(err) != ""
+	case "list":
+		return false
+	}
+	return apiErr.Operation != inv.spec.operation()
 }
 
 // operation is the write operation of a subcommand, "" for list.

@@ -23,8 +23,45 @@ func writeText(w io.Writer, inv *invocation, out any) {
 		default:
 			fmt.Fprintf(w, "accepted: dissociating %s from %s; not waited for (-wait 0)\n", joinIDs(inv.o.certs), inv.o.listener)
 		}
-		if !out.DryRunPassed {
+		if len(out.AlreadyDissociated) > 0 {
+			fmt.Fprintf(w, "already dissociated (not sent): %s\n", joinIDs(out.AlreadyDissociated))
+		}
+		if out.JobID != "" {
 			fmt.Fprintf(w, "job %s, request %s, client token %s\n", out.JobID, out.RequestID, out.ClientToken)
+		}
+	case *alb.AssociateAdditionalCertificatesWithListenerOutput:
+		switch {
+		case out.DryRunPassed:
+			fmt.Fprintf(w, "dry run passed: %s can be associated with %s (request %s)\n", joinIDs(inv.o.certs), inv.o.listener, out.RequestID)
+		case waited:
+			fmt.Fprintf(w, "associated with %s: %s\n", inv.o.listener, joinIDs(inv.o.certs))
+		default:
+			fmt.Fprintf(w, "accepted: associating %s with %s; not waited for (-wait 0)\n", joinIDs(inv.o.certs), inv.o.listener)
+		}
+		if len(out.AlreadyAssociated) > 0 {
+			fmt.Fprintf(w, "already associated (not sent): %s\n", joinIDs(out.AlreadyAssociated))
+		}
+		if out.JobID != "" {
+			fmt.Fprintf(w, "job %s, request %s, client token %s\n", out.JobID, out.RequestID, out.ClientToken)
+		}
+	case *alb.RotateCertificatesOutput:
+		if inv.o.dryRun {
+			p := out.Plan
+			fmt.Fprintf(w, "dry run passed: the plan for %s (%d write calls; nothing changed)\n", inv.o.listener, p.Calls())
+			for _, b := range p.Associate {
+				fmt.Fprintf(w, "  associate  %s\n", joinIDs(b))
+			}
+			for _, b := range p.Dissociate {
+				fmt.Fprintf(w, "  dissociate %s\n", joinIDs(b))
+			}
+		} else {
+			fmt.Fprintf(w, "rotated %s: associated %s; dissociated %s\n", inv.o.listener, listOrNone(out.Associated), listOrNone(out.Dissociated))
+		}
+		if len(out.AlreadyAssociated)+len(out.AlreadyDissociated) > 0 {
+			fmt.Fprintf(w, "already so (not sent): associated %s; dissociated %s\n", listOrNone(out.AlreadyAssociated), listOrNone(out.AlreadyDissociated))
+		}
+		if len(out.JobIDs) > 0 {
+			fmt.Fprintf(w, "jobs %s, client token %s\n", joinIDs(out.JobIDs), out.ClientToken)
 		}
 	case *ga.DissociateAdditionalCertificatesFromListenerOutput:
 		if waited {
@@ -66,3 +103,10 @@ func yesNo(b bool) string {
 }
 
 func joinIDs(ids []string) string { return strings.Join(ids, ", ") }
+
+func listOrNone(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return joinIDs(ids)
+}
