@@ -50,22 +50,43 @@ var snippetImports = map[string]string{
 	"alicloud": "github.com/listenercerts/alicloud", "alb": "github.com/listenercerts/alicloud/alb",
 	"ga": "github.com/listenercerts/alicloud/ga", "alicloudtest": "github.com/listenercerts/alicloud/alicloudtest",
 	"redislimit": "github.com/listenercerts/alicloud/redislimit", "redis": "github.com/redis/go-redis/v9",
+	"otelalicloud": "github.com/listenercerts/alicloud/otelalicloud",
+	"sdktrace":     "go.opentelemetry.io/otel/sdk/trace", "sdkmetric": "go.opentelemetry.io/otel/sdk/metric",
 	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log", "slog": "log/slog", "http": "net/http",
 	"os": "os", "strings": "strings", "testing": "testing", "time": "time",
+}
+
+// Nested modules a snippet may use, by package name.
+var snippetModules = map[string]string{"redislimit": "redislimit", "otelalicloud": "otelalicloud"}
+
+// What a snippet may use without declaring it (the README's prose assumes
+// it): a parameter of the function the snippet runs in, when referenced.
+var snippetVars = []struct{ name, typ string }{
+	{"ctx", "context.Context"}, {"client", "*alb.Client"}, {"gaClient", "*ga.Client"}, {"cfg", "*alicloud.Config"},
+	{"in", "*alb.DissociateAdditionalCertificatesFromListenerInput"}, {"t", "*testing.T"},
+	{"exporter", "sdktrace.SpanExporter"}, {"reader", "sdkmetric.Reader"},
 }
 
 var pkgRefRE = regexp.MustCompile(`\b([a-z]+)\.[A-Za-z]`)
 
 // snippetFile makes a compilable file of a README fragment: the code runs in
 // a function that has what the README's prose assumes (ctx, client for ALB,
-// gaClient, cfg, t) and returns an error. A block that is a whole file
-// (it starts with "package") is kept as it is.
+// gaClient, cfg, in, t, ...) and returns an error. A block that is a whole
+// file (it starts with "package") is kept as it is.
 func snippetFile(b readmeBlock) string {
 	if strings.HasPrefix(strings.TrimSpace(b.code), "package ") {
 		return fmt.Sprintf("//line README.md:%d\n%s", b.line, b.code)
 	}
-	used := map[string]bool{"context": true, "alicloud": true, "alb": true, "ga": true, "testing": true}
-	for _, m := range pkgRefRE.FindAllStringSubmatch(b.code, -1) {
+	var params []string
+	code := b.code
+	for _, v := range snippetVars {
+		if regexp.MustCompile(`\b` + v.name + `\b`).MatchString(b.code) {
+			params = append(params, v.name+" "+v.typ)
+			code += v.typ + "\n" // for the imports its type needs
+		}
+	}
+	used := map[string]bool{}
+	for _, m := range pkgRefRE.FindAllStringSubmatch(code, -1) {
 		if _, ok := snippetImports[m[1]]; ok {
 			used[m[1]] = true
 		}
@@ -76,7 +97,7 @@ func snippetFile(b readmeBlock) string {
 		fmt.Fprintf(&s, "\t%s %q\n", name, snippetImports[name])
 	}
 	s.WriteString(")\n\n// Snippet runs the README's code.\n")
-	s.WriteString("func Snippet(ctx context.Context, client *alb.Client, gaClient *ga.Client, cfg *alicloud.Config, t *testing.T) error {\n{\n")
+	fmt.Fprintf(&s, "func Snippet(%s) error {\n{\n", strings.Join(params, ", "))
 	fmt.Fprintf(&s, "//line README.md:%d\n", b.line)
 	s.WriteString(b.code)
 	s.WriteString("}\n")
@@ -103,13 +124,17 @@ func TestREADMESnippets(t *testing.T) {
 		t.Fatal("no ```go blocks in README.md")
 	}
 	dir := t.TempDir()
-	needRedis := false
+	nested := map[string]bool{} // nested modules the snippets use
 	for i, b := range blocks {
 		pkg := filepath.Join(dir, fmt.Sprintf("snippet%02d", i))
 		if err := os.Mkdir(pkg, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		needRedis = needRedis || strings.Contains(b.code, "redislimit.")
+		for name, mod := range snippetModules {
+			if strings.Contains(b.code, name+".") {
+				nested[mod] = true
+			}
+		}
 		if err := os.WriteFile(filepath.Join(pkg, "snippet.go"), []byte(snippetFile(b)), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -120,10 +145,10 @@ func TestREADMESnippets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if needRedis {
-		gomod += "require github.com/listenercerts/alicloud/redislimit v0.0.0\n" +
-			"replace github.com/listenercerts/alicloud/redislimit => " + filepath.Join(root, "redislimit") + "\n"
-		more, err := os.ReadFile(filepath.Join(root, "redislimit", "go.sum"))
+	for mod := range nested {
+		gomod += "require github.com/listenercerts/alicloud/" + mod + " v0.0.0\n" +
+			"replace github.com/listenercerts/alicloud/" + mod + " => " + filepath.Join(root, mod) + "\n"
+		more, err := os.ReadFile(filepath.Join(root, mod, "go.sum"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,16 +161,16 @@ func TestREADMESnippets(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Offline: everything comes from the module cache (CI downloads
-	// redislimit's modules before running the tests).
+	// Offline: everything comes from the module cache (CI downloads the
+	// nested modules' dependencies before running the tests).
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
 	run := func(name string, args ...string) {
 		t.Helper()
 		cmd := exec.Command(name, args...)
 		cmd.Dir, cmd.Env = dir, env
 		if out, err := cmd.CombinedOutput(); err != nil {
-			if needRedis && strings.Contains(string(out), "module lookup disabled by GOPROXY=off") {
-				t.Skipf("redislimit's modules are not in the module cache (go -C redislimit mod download):\n%s", out)
+			if len(nested) > 0 && strings.Contains(string(out), "module lookup disabled by GOPROXY=off") {
+				t.Skipf("a nested module's dependencies are not in the module cache (go -C <module> mod download):\n%s", out)
 			}
 			t.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 		}
