@@ -304,7 +304,7 @@ func TestProcessGA(t *testing.T) {
 	require.Equal(t, exitOK, r.code, "no -region for ga")
 	out := decode[ga.DissociateAdditionalCertificatesFromListenerOutput](t, r)
 	assert.NotEmpty(t, out.RequestID)
-	assert.Contains(t, r.stderr, "done: listener lsr-1 to be active")
+	assert.Contains(t, r.stderr, "done: the change of listener lsr-1 to take effect")
 
 	list = decode[ga.ListListenerCertificatesOutput](t, cliAt(t, url, "-output", "json", "ga", "list", "-accelerator", "ga-1", "-listener", "lsr-1"))
 	var domains []string
@@ -315,8 +315,10 @@ func TestProcessGA(t *testing.T) {
 
 	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-404", "-domain", "a.com")
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "ga DissociateAdditionalCertificatesFromListener refused: NotExist.Listener")
+	// DissociateAndWait reads the listener before it writes: the read is refused, nothing was sent.
+	assert.Contains(t, r.stderr, "ga ListListenerCertificates refused: NotExist.Listener")
 	assert.Contains(t, r.stderr, "diagnosis:  https://")
+	assert.NotContains(t, r.stderr, "resume with", "nothing was accepted")
 }
 
 var tokenRE = regexp.MustCompile(`resume with -client-token (\S+)`)

@@ -175,13 +175,16 @@ func flagOfField(field string) string {
 // accepted: while waiting for it (dissociate, associate), or after the
 // first write of a rotation (its error then carries the rotation's token).
 func acceptedBefore(inv *invocation, apiErr *alicloud.APIError, err error) bool {
+	// The SDK attaches a ClientToken only once a write was sent; the
+	// converging calls read before they write, so an error of another
+	// operation says nothing by itself.
 	switch inv.spec.verb {
 	case "rotate":
 		return alicloud.ClientTokenOf(err) != ""
 	case "list":
 		return false
 	}
-	return apiErr.Operation != inv.spec.operation()
+	return alicloud.ClientTokenOf(err) != "" && apiErr.Operation != inv.spec.operation()
 }
 
 // operation is the write operation of a subcommand, "" for list.

@@ -30,7 +30,7 @@ type Poller struct {
 	Jitter func(n int64) int64
 }
 
-// Wait sleeps opts.MinDelay, then checks; until the check is done it sleeps
+// Wait sleeps opts.MinDelay (or half of maxWait, when that is shorter), then checks; until the check is done it sleeps
 // a delay that grows by half each time (jittered by ±25 %, capped at
 // opts.MaxDelay and at the time left) and checks again. When maxWait passes
 // first it returns an error matching alicloud.ErrWaitTimeout that names what
@@ -66,6 +66,10 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 		d := delay
 		if polls > 0 { // the first delay is exactly MinDelay
 			d = d*3/4 + time.Duration(jitter(int64(d)/2+1))
+		} else if d > maxWait/2 {
+			// A short maxWait still gets a poll, so a timeout can say what
+			// was pending rather than that nothing was looked at.
+			d = maxWait / 2
 		}
 		if left := time.Until(deadline); d > left {
 			d = left

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/ctxsleep"
 )
 
 func TestDelaysGrowWithJitterAndCap(t *testing.T) {
@@ -129,4 +130,22 @@ func TestOnPollReportsEveryPoll(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.ErrorIs(t, got[0].Err, boom)
 	assert.False(t, got[0].Done)
+}
+
+func TestAShortMaxWaitStillPolls(t *testing.T) {
+	var sleeps []time.Duration
+	p := Poller{Sleep: func(ctx context.Context, d time.Duration) error {
+		sleeps = append(sleeps, d)
+		return ctxsleep.Sleep(ctx, d)
+	}}
+	polls := 0
+	err := p.Wait(context.Background(), "the thing", alicloud.WaiterOptions{MinDelay: time.Second}, 300*time.Millisecond,
+		func(ctx context.Context) (bool, string, error) {
+			polls++
+			return false, "listener lsr-1 is updating", ctx.Err()
+		})
+	require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
+	assert.Equal(t, 150*time.Millisecond, sleeps[0], "the first poll comes after half of a maxWait shorter than MinDelay")
+	assert.GreaterOrEqual(t, polls, 1)
+	assert.Contains(t, err.Error(), "still pending: listener lsr-1 is updating")
 }
