@@ -18,10 +18,24 @@ const (
 	albWritesFloor = 0.1
 )
 
+// productionALBJobMs is production's ALB job delay, which the benchmark
+// compresses to its job-ms (alicloudtest.ProductionALBJobDelay).
+const productionALBJobMs = 7000
+
 // rotationLabels describe the variants of BenchmarkRotate, by sub-name.
 var rotationLabels = map[string]string{
-	"ALB/defaults": "ALB, the SDK's default waiter delays (compressed: first poll 14 ms, cap 143 ms)",
-	"ALB/tuned":    "ALB, a poll every quarter job (MinDelay = MaxDelay = 25 ms)",
+	"ALB/defaults": "ALB, the SDK's default waiter delays, compressed",
+	"ALB/tuned":    "ALB, a poll every quarter job",
+}
+
+// albJobMs is the job delay of the ALB rotation results, NaN without one.
+func (r *report) albJobMs() float64 {
+	for _, k := range r.rotationKeys() {
+		if v := r.rotation(k).metric("job-ms"); strings.HasPrefix(k, "ALB/") && !math.IsNaN(v) {
+			return v
+		}
+	}
+	return math.NaN()
 }
 
 // rotationKeys returns the sub-names of the rotation results, sorted.
@@ -94,11 +108,16 @@ func (r *report) rotationMarkdown() string {
 	} else {
 		p("Measured in the same run as the tables above.\n\n")
 	}
-	p("`BenchmarkRotate` (`bench/rotate_test.go`) rotates 20 certificates on each of 10 listeners at once: one client, 10 goroutines, one `RotateCertificates` per listener adding 20 certificates and removing 20. Against an in-process emulator, fresh for every round (signature checking on), with **rate limits on** and **job delays of 100 ms** (ALB Associate and Dissociate). `ns/op` is the wall time of a round; the emulator runs in-process because allocations are not the point here and each scenario needs an emulator of its own options; its work (microseconds per request) is noise against the job delays.\n\n")
-	p("**Time is compressed** by 70, production's ALB job (about 7 s, `alicloudtest.ProductionALBJobDelay`) over 100 ms, and so is everything else that is time, so that the round keeps production's proportions: the documented quota, 200 requests per 60 s per account and operation, becomes 200 per 857 ms, on the emulator and in the client's limiter alike (uncompressed, the bucket's 200 tokens would outlast the round while its refill would be 70 times too slow against the jobs: whether it binds would be an artefact of the compression); the SDK's retry delays (throttling and busy backoff) are compressed too. Two waiter settings:\n\n")
-	p("- **defaults**: the SDK's default `WaiterOptions` (first poll after 1 s, each delay half as long again, jittered ±25 %%, capped at 10 s), compressed to 14 ms and 143 ms: what a user who leaves them alone gets in production, relative to the job;\n")
-	p("- **tuned**: `MinDelay = MaxDelay =` a quarter of the job delay (25 ms; 1.75 s for a 7 s job): a steady poll, which sees a job done at most about a quarter job after it ended, for more polls.\n\n")
-	p("**The bound** is the least wall time the quotas and the job delays allow, from first principles: the longest of the job time and the quota time. Job time: a listener runs one job at a time and the rotation waits for each, so per listener ceil(20/15) Associate + ceil(20/15) Dissociate = 4 jobs × 100 ms = 400 ms (the listeners run in parallel). Quota time, per operation: the least requests the round needs beyond the bucket's 200 tokens, at the refill rate: 20 Associate, 20 Dissociate, 50 ListListenerCertificates (one listing to plan and one poll per job, per listener) all fit the bucket, so 0. Bound: 400 ms. Round trips (under a millisecond on loopback) are left out.\n\n")
+	job := r.albJobMs()
+	k := productionALBJobMs / job
+	ms := func(v float64) string { return fnum(v, "%.0f ms") }
+	p("`BenchmarkRotate` (`bench/rotate_test.go`) rotates 20 certificates on each of 10 listeners at once: one client, 10 goroutines, one `RotateCertificates` per listener adding 20 certificates and removing 20. Against an in-process emulator, fresh for every round (signature checking on), with **rate limits on** and **job delays of %s** (ALB Associate and Dissociate). `ns/op` is the wall time of a round. The emulator runs in-process: allocations are not the point here, each scenario needs an emulator of its own options, and its work (microseconds per request) is noise against the job delays.\n\n", ms(job))
+	p("**Time is compressed** by %s, production's ALB job (about 7 s, `alicloudtest.ProductionALBJobDelay`) over %s, and so is everything else that is time, so that the round keeps production's proportions: the documented quota, 200 requests per 60 s per account and operation, becomes 200 per %s, on the emulator and in the client's limiter alike (uncompressed, the bucket's 200 tokens would outlast the round while its refill would be %s times too slow against the jobs: whether it binds would be an artefact of the compression); the SDK's retry delays (throttling and busy backoff) are compressed too. Two waiter settings:\n\n",
+		fnum(k, "%.0f"), ms(job), ms(60000/k), fnum(k, "%.0f"))
+	p("- **defaults**: the SDK's default `WaiterOptions` (first poll after 1 s, each delay half as long again, jittered ±25 %%, capped at 10 s), compressed to %s and %s: what a user who leaves them alone gets in production, relative to the job;\n", ms(1000/k), ms(10000/k))
+	p("- **tuned**: `MinDelay = MaxDelay =` a quarter of the job delay (%s; 1.75 s for a 7 s job): a steady poll, which sees a job done at most about a quarter job after it ended, for more polls.\n\n", ms(job/4))
+	p("**The bound** is the least wall time the quotas and the job delays allow, from first principles: the longest of the job time and the quota time. Job time: a listener runs one job at a time and the rotation waits for each, so per listener ceil(20/15) Associate + ceil(20/15) Dissociate = 4 jobs × %s = %s (the listeners run in parallel). Quota time, per operation: the least requests the round needs beyond the bucket's 200 tokens, at the refill rate: 20 Associate, 20 Dissociate, 50 ListListenerCertificates (one listing to plan and one poll per job, per listener) all fit the bucket, so 0. Bound: %s. Round trips (a few milliseconds at most on loopback) are left out.\n\n",
+		ms(job), ms(4*job), ms(r.rotation(keys[0]).metric("bound-ms")))
 	p("| rotation | wall | bound | wall ÷ bound | writes/cert | reads/change | throttled surfaced | throttled absorbed | busy absorbed |\n")
 	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, k := range keys {
@@ -116,7 +135,7 @@ func (r *report) rotationMarkdown() string {
 	for _, v := range r.rotationTargets() {
 		p("| %s | %s | %s |\n", v.target, v.measured, v.mark())
 	}
-	p("\nWhere the time above the bound goes: after each job the rotation learns that it is done only at its next poll, so each of the 4 sequential jobs adds the time from the job's end to that poll (with the defaults' growing delays, polls come at about 0.14, 0.35, 0.67, 1.14 job delays: the one that sees a 100 ms job done lands typically 15–30 ms late, sometimes 85); the round waits for the slowest of the 10 listeners. A poll that finds the job still running costs two reads (ListListenerCertificates, then ListAsynJobs to catch a failed job), which is most of reads/change.\n\n")
+	p("\nWhere the time above the bound goes: after each job the rotation learns that it is done only at its next poll, so each of the 4 sequential jobs adds the time from the job's end to that poll (with the defaults' growing delays, polls come at about 0.14, 0.35, 0.67, 1.14 and 1.85 job delays, jittered: the one that sees the job done lands typically 15–30 %% of a job after its end, at worst 85 %%; with the tuned steady poll, on average an eighth of a job); the round waits for the slowest of the 10 listeners. A poll that finds the job still running costs two reads (ListListenerCertificates, then ListAsynJobs to catch a failed job), which is most of reads/change.\n\n")
 	return b.String()
 }
 
