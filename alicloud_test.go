@@ -94,6 +94,7 @@ func TestRetryPolicyDefaults(t *testing.T) {
 }
 
 func TestDefaultCredentialsFromEnvironment(t *testing.T) {
+	isolateDefaultChain(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
 	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "env-token")
@@ -148,6 +149,7 @@ func TestPrintingAConfigRevealsNoSecret(t *testing.T) {
 		assert.NotContains(t, text, "STSTOKEN", format)
 		assert.Contains(t, text, "AKID", format)
 	}
+	isolateDefaultChain(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ENVSECRET")
 	def, err := alicloud.DefaultCredentials()

@@ -2,9 +2,13 @@ package alicloud
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -21,6 +25,11 @@ const (
 
 // Config configures a service client. The zero value of every optional field
 // selects a sensible default; a Config may be shared by any number of clients.
+//
+// Printing a Config never reveals a secret, whatever the fmt verb (except
+// %p, which fmt prints raw for any struct value), with json.Marshal or with
+// a log/slog handler; the same holds for [Credentials] and the providers of
+// this package.
 type Config struct {
 	// Region is the region of the resources, e.g. "cn-hangzhou". Required by
 	// alb; ignored by ga, which is global and always uses cn-hangzhou.
@@ -55,6 +64,131 @@ type Config struct {
 	UserAgent string
 	// SignatureVersion selects the signing algorithm; the default is V3.
 	SignatureVersion SignatureVersion
+	// Observer, when set, sees every call, attempt, wait and poll, for
+	// tracing and metrics (see the module
+	// github.com/listenercerts/alicloud/otelalicloud). Nil costs nothing.
+	Observer Observer
+}
+
+// String describes c without revealing a secret: the credentials provider
+// as its own safe description (the built-in ones print the AccessKeyID
+// only) or its type, the rate limiter by its type, an Endpoint's user
+// information as "<redacted>".
+func (c Config) String() string {
+	b := make([]byte, 0, 256)
+	b = append(b, "alicloud.Config{Region: "...)
+	b = strconv.AppendQuote(b, c.Region)
+	b = append(b, ", Credentials: "...)
+	b = append(b, describeProvider(c.Credentials)...)
+	b = append(b, ", Endpoint: "...)
+	b = strconv.AppendQuote(b, safeEndpoint(c.Endpoint))
+	b = append(b, ", UseVPCEndpoint: "...)
+	b = strconv.AppendBool(b, c.UseVPCEndpoint)
+	b = append(b, ", HTTPClient: "...)
+	b = append(b, setOrNil(c.HTTPClient != nil)...)
+	b = append(b, ", Retry: "...)
+	b = fmt.Appendf(b, "%+v", c.Retry)
+	b = append(b, ", RateLimiter: "...)
+	b = append(b, typeName(c.RateLimiter)...)
+	b = append(b, ", Logger: "...)
+	b = append(b, setOrNil(c.Logger != nil)...)
+	b = append(b, ", UserAgent: "...)
+	b = strconv.AppendQuote(b, c.UserAgent)
+	b = append(b, ", SignatureVersion: "...)
+	b = append(b, c.SignatureVersion.String()...)
+	b = append(b, '}')
+	return string(b)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return c.String() }
+
+// Format prints c as String does whatever the verb (%d, %x, %t, ...
+// included; %q quotes it), so that no fmt verb reveals a secret.
+func (c Config) Format(f fmt.State, verb rune) { formatAs(f, verb, c.String()) }
+
+// MarshalJSON encodes what String shows: json.Marshal never reveals a
+// secret of a Config. A Config is not meant to be decoded from JSON.
+func (c Config) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Region           string
+		Credentials      string
+		Endpoint         string `json:",omitempty"`
+		UseVPCEndpoint   bool
+		HTTPClient       bool // whether set
+		Retry            RetryPolicy
+		RateLimiter      string
+		Logger           bool   // whether set
+		UserAgent        string `json:",omitempty"`
+		SignatureVersion string
+	}{c.Region, describeProvider(c.Credentials), safeEndpoint(c.Endpoint), c.UseVPCEndpoint, c.HTTPClient != nil,
+		c.Retry, typeName(c.RateLimiter), c.Logger != nil, c.UserAgent, c.SignatureVersion.String()})
+}
+
+// LogValue makes log/slog log what String shows, with every handler.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("Region", c.Region),
+		slog.String("Credentials", describeProvider(c.Credentials)),
+		slog.String("Endpoint", safeEndpoint(c.Endpoint)),
+		slog.Bool("UseVPCEndpoint", c.UseVPCEndpoint),
+		slog.String("RateLimiter", typeName(c.RateLimiter)),
+		slog.String("UserAgent", c.UserAgent),
+		slog.String("SignatureVersion", c.SignatureVersion.String()),
+	)
+}
+
+// String returns "V3" or "V1".
+func (v SignatureVersion) String() string {
+	switch v {
+	case SignatureV3:
+		return "V3"
+	case SignatureV1:
+		return "V1"
+	}
+	return "SignatureVersion(" + strconv.Itoa(int(v)) + ")"
+}
+
+// describeProvider names a provider without calling code it does not know:
+// the SDK's own providers describe themselves safely; any other is shown by
+// its type only.
+func describeProvider(p CredentialsProvider) string {
+	switch p := p.(type) {
+	case nil:
+		return "<nil>"
+	case staticProvider:
+		return p.String()
+	case *credentialsGoProvider:
+		return p.String()
+	}
+	return typeName(p)
+}
+
+func typeName(v any) string {
+	if v == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func setOrNil(set bool) string {
+	if set {
+		return "<set>"
+	}
+	return "<nil>"
+}
+
+// safeEndpoint hides the user information (user:password@) of an endpoint.
+func safeEndpoint(e string) string {
+	at := strings.LastIndexByte(e, '@')
+	if at < 0 {
+		return e
+	}
+	scheme := ""
+	if i := strings.Index(e, "://"); i >= 0 && i < at {
+		scheme = e[:i+3]
+	}
+	return scheme + redactedText + e[at:]
 }
 
 // RegionEnvVar is the environment variable LoadDefaultConfig reads the region from.
@@ -64,6 +198,9 @@ const RegionEnvVar = "ALIBABA_CLOUD_REGION_ID"
 // when it is empty from the ALIBABA_CLOUD_REGION_ID environment variable, and
 // credentials from [DefaultCredentials].
 func LoadDefaultConfig(ctx context.Context, region string) (Config, error) {
+	if ctx == nil {
+		return Config{}, errNilContext()
+	}
 	if err := ctx.Err(); err != nil {
 		return Config{}, err
 	}

@@ -16,11 +16,14 @@
 //	if err != nil { ... }
 //	lb, err := alb.New(cfg)
 //
-// Every error an operation returns can be classified with errors.Is against
+// Every error the service sends can be classified with errors.Is against
 // the categories [ErrThrottled], [ErrNotFound], [ErrConflict],
 // [ErrUnauthorized] and [ErrInvalidParameter], and inspected with errors.As
-// as an [*APIError] (the service answered) or a [*ValidationError] (nothing
-// was sent).
+// as an [*APIError]; input refused before sending is a [*ValidationError]
+// (a nil context included). The other errors are the context's, a network
+// error after the last retry, or a decode error (a 2xx answer without its
+// RequestId or JobId). Error text never holds a secret, a security token or
+// a signature, has its control characters escaped, and is bounded.
 package alicloud
 
 // Version is the version of this module, sent in the User-Agent header.

@@ -2,8 +2,11 @@ package alicloud
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/listenercerts/alicloud/internal/safetext"
 )
 
 // Error categories, matched with errors.Is on any error the SDK returns.
@@ -16,7 +19,7 @@ var (
 	ErrNotFound = errors.New("alicloud: resource not found")
 	// ErrConflict: the resource is busy or in the wrong state for the
 	// operation (IncorrectStatus.*, ResourceInConfiguring.*, StateError.*,
-	// NotActive.*, OperationDenied.*, ResourceNotAssociated.*,
+	// NotActive.*, OperationDenied.*, ResourceNotAssociated.*, ResourceAlreadyAssociated.*,
 	// IdempotenceProcessing, SystemBusy).
 	ErrConflict = errors.New("alicloud: resource busy or in the wrong state")
 	// ErrUnauthorized: signature, AccessKey, STS token or RAM permission errors.
@@ -41,7 +44,7 @@ func CategoryOf(code string) error {
 	case hasAnyPrefix(code, "ResourceNotFound", "NotExist.", "ResourceNotExist"):
 		return ErrNotFound
 	case hasAnyPrefix(code, "IncorrectStatus", "ResourceInConfiguring", "StateError", "NotActive",
-		"OperationDenied", "ResourceNotAssociated", "Conflict", "IdempotenceProcessing", "SystemBusy"):
+		"OperationDenied", "ResourceNotAssociated", "ResourceAlreadyAssociated", "Conflict", "IdempotenceProcessing", "SystemBusy"):
 		return ErrConflict
 	case hasAnyPrefix(code, "InvalidParameter", "MissingParameter", "Missing", "Invalid", "IllegalParam",
 		"IdempotentParameterMismatch", "IdempotenceParamNotMatch"):
@@ -79,45 +82,64 @@ type APIError struct {
 	AccessDeniedDetail string
 }
 
+// Limits of what [APIError.Error] prints of the fields the service sent.
+// The fields themselves are kept whole.
+const (
+	maxErrorText     = 1536 // the whole message: wrappers around it stay under 2 KiB
+	maxErrorMessage  = 1024
+	maxErrorCodeText = 128 // Code, RequestID
+)
+
 // Error formats the service, operation, code, message, HTTP status, request
-// id and attempts on one line.
+// id and attempts on one line. Text the service sent is printed with its
+// control characters escaped (\n, \x1b, ...), so that it cannot forge log
+// lines, and cut short when long: the message is at most 1536 bytes. The
+// fields themselves keep every byte the service sent.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Service)
-	b.WriteByte(' ')
-	b.WriteString(e.Operation)
-	b.WriteString(": ")
+	b := make([]byte, 0, 128+len(e.Message))
+	b = safetext.Append(b, e.Service, maxErrorCodeText)
+	b = append(b, ' ')
+	b = safetext.Append(b, e.Operation, maxErrorCodeText)
+	b = append(b, ": "...)
 	if e.Code != "" {
-		b.WriteString(e.Code)
+		b = safetext.Append(b, e.Code, maxErrorCodeText)
 	} else {
-		b.WriteString("error")
+		b = append(b, "error"...)
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b = append(b, ": "...)
+		b = safetext.Append(b, e.Message, maxErrorMessage)
 	}
-	b.WriteString(" (HTTP ")
-	b.WriteString(strconv.Itoa(e.HTTPStatus))
+	b = append(b, " (HTTP "...)
+	b = strconv.AppendInt(b, int64(e.HTTPStatus), 10)
 	if e.RequestID != "" {
-		b.WriteString(", RequestId ")
-		b.WriteString(e.RequestID)
+		b = append(b, ", RequestId "...)
+		b = safetext.Append(b, e.RequestID, maxErrorCodeText)
 	}
 	if e.Attempts > 1 {
-		b.WriteString(", after ")
-		b.WriteString(strconv.Itoa(e.Attempts))
-		b.WriteString(" attempts")
+		b = append(b, ", after "...)
+		b = strconv.AppendInt(b, int64(e.Attempts), 10)
+		b = append(b, " attempts"...)
 	}
-	b.WriteByte(')')
-	return b.String()
+	b = append(b, ')')
+	if len(b) > maxErrorText { // only with absurdly long Service or Operation values
+		return safetext.String(string(b), maxErrorText)
+	}
+	return string(b)
 }
 
 // Is reports whether target is the category of e's code, or an [*ErrorCode]
-// sentinel of the same code (and service, when the sentinel names one).
+// sentinel of the same code (and service, when the sentinel names one). An
+// answer with HTTP status 429 whose code belongs to no category (an empty
+// or non-JSON body, say) is [ErrThrottled].
 func (e *APIError) Is(target error) bool {
 	if t, ok := target.(*ErrorCode); ok {
 		return t.Code == e.Code && (t.Service == "" || t.Service == e.Service)
 	}
 	c := CategoryOf(e.Code)
+	if c == nil && e.HTTPStatus == http.StatusTooManyRequests {
+		c = ErrThrottled
+	}
 	return c != nil && c == target
 }
 
@@ -152,20 +174,24 @@ type ValidationError struct {
 	Reason string // e.g. "must not be empty"
 }
 
-// Error formats the field and the reason.
+// Error formats the field and the reason, control characters escaped and
+// at most 1536 bytes long.
 func (e *ValidationError) Error() string {
-	return "alicloud: invalid " + e.Field + ": " + e.Reason
+	return safetext.String("alicloud: invalid "+e.Field+": "+e.Reason, maxErrorText)
 }
 
 // Is reports whether target is ErrInvalidParameter.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }
 
 // ClientTokenError wraps the error of an idempotent call (ALB or GA
-// Dissociate) with the ClientToken every attempt carried. When the outcome
-// is unknown (a timeout, a cancelled context, a dropped connection), calling
-// again with this token is safe: the service acts at most once per token
-// and answers a repeat with the first result. Its Error is that of Err;
-// errors.Is and errors.As see through it.
+// Dissociate, ...) with the ClientToken every attempt carried, once a
+// request was sent: from then on the service may have acted. When the
+// outcome is unknown (a timeout, a cancelled context, a dropped
+// connection), calling again with this token is safe: the service acts at
+// most once per token and answers a repeat with the first result. An error
+// raised before anything was sent (a *ValidationError, credentials that
+// could not be had, a context done before the first attempt) carries no
+// token. Its Error is that of Err; errors.Is and errors.As see through it.
 type ClientTokenError struct {
 	ClientToken string
 	Err         error
@@ -178,8 +204,9 @@ func (e *ClientTokenError) Error() string { return e.Err.Error() }
 func (e *ClientTokenError) Unwrap() error { return e.Err }
 
 // ClientTokenOf returns the ClientToken of the idempotent call err came
-// from, or "" when err carries none (for example a *ValidationError: nothing
-// was sent).
+// from, or "" when err carries none: a read operation, or a call that sent
+// nothing (a *ValidationError, missing credentials, a context done before
+// the first attempt), which there is nothing to resume of.
 func ClientTokenOf(err error) string {
 	var e *ClientTokenError
 	if errors.As(err, &e) {

@@ -2,22 +2,20 @@ package alb
 
 import (
 	"context"
-	"errors"
-	"strconv"
 
 	"github.com/listenercerts/alicloud"
-	"github.com/listenercerts/alicloud/internal/signer"
-	"github.com/listenercerts/alicloud/internal/transport"
-	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // MaxCertificatesPerCall is the most certificates one
+// AssociateAdditionalCertificatesWithListener or
 // DissociateAdditionalCertificatesFromListener call takes. The API schema
-// says 15 (its prose says 20); the schema is what the service enforces.
+// says 15 (the Dissociate prose says 20); the schema is what the service
+// enforces. [Client.RotateCertificates] takes any number and splits them.
 const MaxCertificatesPerCall = 15
 
 // DissociateAdditionalCertificatesFromListenerInput is the input of
-// [Client.DissociateAdditionalCertificatesFromListener].
+// [Client.DissociateAdditionalCertificatesFromListener] and
+// [Client.DissociateAndWait].
 type DissociateAdditionalCertificatesFromListenerInput struct {
 	// ListenerID is the HTTPS or QUIC listener, e.g. "lsn-5qnirjhpt7****". Required.
 	ListenerID string
@@ -32,28 +30,28 @@ type DissociateAdditionalCertificatesFromListenerInput struct {
 }
 
 // DissociateAdditionalCertificatesFromListenerOutput is the result of
-// [Client.DissociateAdditionalCertificatesFromListener].
+// [Client.DissociateAdditionalCertificatesFromListener] and
+// [Client.DissociateAndWait].
 type DissociateAdditionalCertificatesFromListenerOutput struct {
-	JobID        string // the asynchronous job; empty for a dry run
+	JobID        string // the asynchronous job; empty for a dry run (and when DissociateAndWait sent nothing)
 	RequestID    string
 	DryRunPassed bool   // true when DryRun was set and the precheck passed (service code DryRunOperation)
-	ClientToken  string // the token the call carried, given or generated
+	ClientToken  string // the token the call carried, given or generated; empty when nothing was sent
+	// AlreadyDissociated (DissociateAndWait only) lists the requested
+	// certificates that were not sent because the listing showed them
+	// already dissociated (not listed) or being dissociated; the call
+	// waited for the latter too.
+	AlreadyDissociated []string
 }
-
-type dissociateResponse struct {
-	RequestId string
-	JobId     string
-	Code      string // DryRunOperation, should a dry run ever be answered with a 2xx
-}
-
-func (r *dissociateResponse) RequestID() string { return r.RequestId }
 
 // DissociateAdditionalCertificatesFromListener removes additional
-// certificates from an HTTPS or QUIC listener.
+// certificates from an HTTPS or QUIC listener. It is one faithful request:
+// a certificate that is not associated fails it whole
+// (ErrCertificateNotAssociated); [Client.DissociateAndWait] converges instead.
 //
 // The operation is asynchronous: it returns a JobID while the certificates
 // are still Dissociating; use [Client.DissociateAndWait] or a
-// [CertificatesDissociatedWaiter] to wait until they are Dissociated.
+// [CertificatesDissociatedWaiter] to wait until they are gone.
 //
 // Input is validated before anything is sent (*alicloud.ValidationError).
 // Service errors are *alicloud.APIError and match the sentinels of this
@@ -65,54 +63,17 @@ func (r *dissociateResponse) RequestID() string { return r.RequestId }
 // (alicloud.ClientTokenOf): when the outcome is unknown, call again with it.
 func (c *Client) DissociateAdditionalCertificatesFromListener(ctx context.Context,
 	in *DissociateAdditionalCertificatesFromListenerInput) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
+	if in == nil {
+		return nil, &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
 	}
-	params := make([]signer.Param, 0, len(in.CertificateIDs)+3)
-	params = append(params, signer.Param{Key: "ListenerId", Value: in.ListenerID})
-	for i, id := range in.CertificateIDs {
-		params = append(params, signer.Param{Key: certificateKey(i), Value: id})
-	}
-	if in.DryRun {
-		params = append(params, signer.Param{Key: "DryRun", Value: "true"})
-	}
-	var resp dissociateResponse
-	res, err := c.t.Do(ctx, &transport.Request{
-		Operation:   "DissociateAdditionalCertificatesFromListener",
-		Params:      params,
-		Idempotent:  true,
-		ClientToken: in.ClientToken,
-	}, &resp)
+	res, err := c.change(ctx, opDissociate, in.change())
 	if err != nil {
-		var apiErr *alicloud.APIError
-		if in.DryRun && errors.As(err, &apiErr) && apiErr.Code == codeDryRunOperation {
-			return &DissociateAdditionalCertificatesFromListenerOutput{
-				RequestID: apiErr.RequestID, DryRunPassed: true, ClientToken: res.ClientToken}, nil
-		}
 		return nil, err
 	}
-	return &DissociateAdditionalCertificatesFromListenerOutput{JobID: resp.JobId, RequestID: resp.RequestId,
-		DryRunPassed: in.DryRun && resp.Code == codeDryRunOperation, ClientToken: res.ClientToken}, nil
+	return &DissociateAdditionalCertificatesFromListenerOutput{JobID: res.jobID, RequestID: res.requestID,
+		DryRunPassed: res.dryRunPassed, ClientToken: res.clientToken}, nil
 }
 
-var certificateKeys = func() (k [MaxCertificatesPerCall]string) {
-	for i := range k {
-		k[i] = "Certificates." + strconv.Itoa(i+1) + ".CertificateId"
-	}
-	return k
-}()
-
-func certificateKey(i int) string { return certificateKeys[i] }
-
-func (in *DissociateAdditionalCertificatesFromListenerInput) validate() error {
-	if in == nil {
-		return &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
-	}
-	if err := validate.ID("ListenerID", in.ListenerID); err != nil {
-		return err
-	}
-	if err := validate.List("CertificateIDs", in.CertificateIDs, MaxCertificatesPerCall); err != nil {
-		return err
-	}
-	return validate.ClientToken(in.ClientToken)
+func (in *DissociateAdditionalCertificatesFromListenerInput) change() certificateChange {
+	return certificateChange{listenerID: in.ListenerID, ids: in.CertificateIDs, clientToken: in.ClientToken, dryRun: in.DryRun}
 }

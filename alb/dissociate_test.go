@@ -161,12 +161,21 @@ func TestValidationSendsNothing(t *testing.T) {
 	c := newClient(t, srv)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.DissociateAdditionalCertificatesFromListener(context.Background(), tc.in)
-			var ve *alicloud.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
-			assert.Contains(t, err.Error(), tc.field)
+			// Associate is validated by the same rules.
+			var assoc *AssociateAdditionalCertificatesWithListenerInput
+			if tc.in != nil {
+				assoc = (*AssociateAdditionalCertificatesWithListenerInput)(tc.in)
+			}
+			_, errD := c.DissociateAdditionalCertificatesFromListener(context.Background(), tc.in)
+			_, errA := c.AssociateAdditionalCertificatesWithListener(context.Background(), assoc)
+			for _, err := range []error{errD, errA} {
+				var ve *alicloud.ValidationError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, tc.field, ve.Field)
+				assert.ErrorIs(t, err, alicloud.ErrInvalidParameter)
+				assert.Contains(t, err.Error(), tc.field)
+				assert.Empty(t, alicloud.ClientTokenOf(err), "nothing was sent")
+			}
 		})
 	}
 	assert.Empty(t, srv.Requests(), "validation errors send zero requests")
@@ -190,4 +199,34 @@ func TestEndpoints(t *testing.T) {
 	c, err = New(alicloud.Config{Region: "cn-shanghai", Credentials: creds, UseVPCEndpoint: true})
 	require.NoError(t, err)
 	assert.Equal(t, "https://alb-vpc.cn-shanghai.aliyuncs.com/", c.Endpoint())
+}
+
+func TestAcceptedWithoutAJobIDIsADecodeError(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer testserver.Answer
+		dryRun bool
+		want   string // "" = no error
+	}{
+		{"no JobId", testserver.OK(`{"RequestId":"R"}`), false, "decode response (HTTP 200, application/json, 17 bytes): the answer has no JobId"},
+		{"empty object", testserver.OK(`{}`), false, "the answer has no RequestId"},
+		{"null", testserver.OK(`null`), false, "the answer has no RequestId"},
+		{"a dry run has no job", testserver.OK(`{"RequestId":"R","Code":"DryRunOperation"}`), true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New(t, tc.answer)
+			out, err := newClient(t, srv).DissociateAdditionalCertificatesFromListener(context.Background(),
+				&DissociateAdditionalCertificatesFromListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}, DryRun: tc.dryRun})
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.True(t, out.DryRunPassed)
+				return
+			}
+			assert.ErrorContains(t, err, tc.want)
+			assert.Nil(t, out)
+			assert.Equal(t, srv.Requests()[0].Form.Get("ClientToken"), alicloud.ClientTokenOf(err), "resumable")
+			assert.Len(t, srv.Requests(), 1)
+		})
+	}
 }

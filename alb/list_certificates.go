@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"strconv"
+	"strings"
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/paginate"
@@ -12,13 +13,34 @@ import (
 	"github.com/listenercerts/alicloud/internal/validate"
 )
 
-// Certificate statuses reported by ListListenerCertificates.
+// Certificate statuses reported by ListListenerCertificates. The service
+// documents Associating, Associated and Diassociating (sic); its Dissociate
+// page spells the last Dissociating. There is no Dissociated value in the
+// real service: a dissociated certificate drops out of the listing.
 const (
-	StatusAssociating  = "Associating"
-	StatusAssociated   = "Associated"
-	StatusDissociating = "Dissociating"
-	StatusDissociated  = "Dissociated"
+	StatusAssociating   = "Associating"
+	StatusAssociated    = "Associated"
+	StatusDissociating  = "Dissociating"
+	StatusDiassociating = "Diassociating" // the documented enum's spelling; reported as StatusDissociating
+	// StatusDissociated is not sent by the service (a dissociated
+	// certificate is no longer listed); older emulators sent it, and the
+	// waiters still accept it.
+	StatusDissociated = "Dissociated"
 )
+
+// canonicalStatus maps the service's spellings of a status, in any case,
+// to the constants above; an unknown status is returned as sent.
+func canonicalStatus(s string) string {
+	for _, known := range [...]string{StatusAssociating, StatusAssociated, StatusDissociating, StatusDissociated} {
+		if strings.EqualFold(s, known) {
+			return known
+		}
+	}
+	if strings.EqualFold(s, StatusDiassociating) {
+		return StatusDissociating
+	}
+	return s
+}
 
 // MaxListResults is the largest page ListListenerCertificates returns.
 const MaxListResults = 100
@@ -37,7 +59,10 @@ type ListenerCertificate struct {
 	CertificateID   string
 	CertificateType string // "Server" or "Ca"
 	IsDefault       bool
-	Status          string // Associating, Associated, Dissociating, Dissociated
+	// Status is StatusAssociating, StatusAssociated or StatusDissociating
+	// (the service's "Diassociating" and any case variant of a known value
+	// are reported as the constant); an unknown value is reported as sent.
+	Status string
 }
 
 // ListListenerCertificatesOutput is one page of certificates.
@@ -64,8 +89,9 @@ func (r *listCertificatesResponse) RequestID() string { return r.RequestId }
 
 // ListListenerCertificates returns one page of the certificates of a
 // listener, with their association status. Use [Client.AllListenerCertificates]
-// to walk every page. The service's legacy spelling "Diassociating" is
-// reported as StatusDissociating.
+// to walk every page. Statuses are reported as the Status* constants,
+// whatever the case or spelling the service used ("Diassociating" is
+// StatusDissociating). A dissociated certificate is not listed.
 func (c *Client) ListListenerCertificates(ctx context.Context, in *ListListenerCertificatesInput) (*ListListenerCertificatesOutput, error) {
 	if in == nil {
 		return nil, &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
@@ -106,12 +132,8 @@ func (c *Client) ListListenerCertificates(ctx context.Context, in *ListListenerC
 		RequestID:    resp.RequestId,
 	}
 	for i, cert := range resp.Certificates {
-		status := cert.Status
-		if status == "Diassociating" {
-			status = StatusDissociating
-		}
 		out.Certificates[i] = ListenerCertificate{CertificateID: cert.CertificateId, CertificateType: cert.CertificateType,
-			IsDefault: cert.IsDefault, Status: status}
+			IsDefault: cert.IsDefault, Status: canonicalStatus(cert.Status)}
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package alb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,20 +14,32 @@ import (
 
 // CertificatesDissociatedWaiter waits until certificates are dissociated
 // from a listener, polling ListListenerCertificates.
-type CertificatesDissociatedWaiter struct {
-	client *Client
-	opts   alicloud.WaiterOptions
-	poller waiter.Poller
-}
+type CertificatesDissociatedWaiter struct{ w certWaiter }
+
+// CertificatesAssociatedWaiter waits until certificates are Associated with
+// a listener, polling ListListenerCertificates.
+type CertificatesAssociatedWaiter struct{ w certWaiter }
 
 // NewCertificatesDissociatedWaiter returns a waiter using c. optFns adjust
 // the polling delays.
 func NewCertificatesDissociatedWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *CertificatesDissociatedWaiter {
-	w := &CertificatesDissociatedWaiter{client: c}
-	for _, fn := range optFns {
-		fn(&w.opts)
-	}
-	return w
+	return &CertificatesDissociatedWaiter{newCertWaiter(c, "Dissociated", dissociated, optFns)}
+}
+
+// NewCertificatesAssociatedWaiter returns a waiter using c. optFns adjust
+// the polling delays.
+func NewCertificatesAssociatedWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *CertificatesAssociatedWaiter {
+	return &CertificatesAssociatedWaiter{newCertWaiter(c, "Associated", associated, optFns)}
+}
+
+// dissociated: no longer listed (the service's end state), or listed with
+// the status Dissociated (older emulators).
+func dissociated(cert ListenerCertificate, listed bool) bool {
+	return !listed || strings.EqualFold(cert.Status, StatusDissociated)
+}
+
+func associated(cert ListenerCertificate, listed bool) bool {
+	return listed && strings.EqualFold(cert.Status, StatusAssociated)
 }
 
 // JobFailedError reports an asynchronous job that ended Failed. It matches
@@ -47,14 +58,17 @@ func (e *JobFailedError) Error() string {
 // Is reports whether target is alicloud.ErrConflict.
 func (e *JobFailedError) Is(target error) bool { return target == alicloud.ErrConflict }
 
-// Wait returns nil once every given certificate is Dissociated or no longer
-// listed on the listener. Arguments are validated before the first poll. It polls with a growing, jittered delay (see
-// alicloud.WaiterOptions); after maxWait it returns an error matching
+// Wait returns nil once every given certificate is no longer listed on the
+// listener (the service's end state; a certificate listed as Dissociated is
+// accepted too). Statuses are compared case-insensitively, and both
+// "Dissociating" and "Diassociating" count as pending. Arguments are
+// validated before the first poll. It polls with a growing, jittered delay
+// (see alicloud.WaiterOptions); after maxWait it returns an error matching
 // alicloud.ErrWaitTimeout that names the certificates still pending, and it
 // returns at once when ctx ends or the listener is gone
 // (ErrListenerNotFound).
 func (w *CertificatesDissociatedWaiter) Wait(ctx context.Context, listenerID string, certificateIDs []string, maxWait time.Duration) error {
-	return w.wait(ctx, listenerID, certificateIDs, "", maxWait)
+	return w.w.wait(ctx, listenerID, certificateIDs, "", maxWait)
 }
 
 // WaitForJob is Wait that also watches the job a Dissociate call returned:
@@ -64,17 +78,56 @@ func (w *CertificatesDissociatedWaiter) WaitForJob(ctx context.Context, listener
 	if err := validate.ID("jobID", jobID); err != nil {
 		return err
 	}
-	return w.wait(ctx, listenerID, certificateIDs, jobID, maxWait)
+	return w.w.wait(ctx, listenerID, certificateIDs, jobID, maxWait)
 }
 
-func (w *CertificatesDissociatedWaiter) wait(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
+// Wait returns nil once every given certificate is listed on the listener
+// with the status Associated (compared case-insensitively). A certificate
+// not listed yet is pending. Otherwise it behaves as
+// [CertificatesDissociatedWaiter.Wait]: validation first, growing delays,
+// ErrWaitTimeout naming what is pending, at once on a done ctx or a listener
+// that is gone (ErrListenerNotFound).
+func (w *CertificatesAssociatedWaiter) Wait(ctx context.Context, listenerID string, certificateIDs []string, maxWait time.Duration) error {
+	return w.w.wait(ctx, listenerID, certificateIDs, "", maxWait)
+}
+
+// WaitForJob is Wait that also watches the job an Associate call returned:
+// a job that ends Failed (the service then drops the certificates it was
+// adding) ends the wait at once with a *JobFailedError.
+func (w *CertificatesAssociatedWaiter) WaitForJob(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
+	if err := validate.ID("jobID", jobID); err != nil {
+		return err
+	}
+	return w.w.wait(ctx, listenerID, certificateIDs, jobID, maxWait)
+}
+
+// certWaiter polls ListListenerCertificates until every given certificate
+// is in the wanted state.
+type certWaiter struct {
+	client *Client
+	opts   alicloud.WaiterOptions
+	poller waiter.Poller
+	want   string                                           // for messages: "Associated"
+	done   func(cert ListenerCertificate, listed bool) bool // the wanted state
+}
+
+func newCertWaiter(c *Client, want string, done func(ListenerCertificate, bool) bool,
+	optFns []func(*alicloud.WaiterOptions)) certWaiter {
+	w := certWaiter{client: c, want: want, done: done, poller: c.t.Poller("Certificates" + want)}
+	for _, fn := range optFns {
+		fn(&w.opts)
+	}
+	return w
+}
+
+func (w certWaiter) wait(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
 	if err := validate.ID("listenerID", listenerID); err != nil {
 		return err
 	}
 	if err := validate.List("certificateIDs", certificateIDs, MaxListResults); err != nil {
 		return err
 	}
-	what := fmt.Sprintf("certificates of listener %s to be Dissociated", listenerID)
+	what := fmt.Sprintf("certificates of listener %s to be %s", listenerID, w.want)
 	return w.poller.Wait(ctx, what, w.opts, maxWait, func(ctx context.Context) (bool, string, error) {
 		pending, err := w.pending(ctx, listenerID, certificateIDs)
 		if err != nil || len(pending) == 0 {
@@ -89,58 +142,42 @@ func (w *CertificatesDissociatedWaiter) wait(ctx context.Context, listenerID str
 	})
 }
 
-// pending lists "id (Status)" for each given certificate not yet dissociated.
-func (w *CertificatesDissociatedWaiter) pending(ctx context.Context, listenerID string, ids []string) ([]string, error) {
-	var pending []string
+// pending lists "id (Status)" for each given certificate not yet in the
+// wanted state ("id (not listed)" for one the listing lacks).
+func (w certWaiter) pending(ctx context.Context, listenerID string, ids []string) ([]string, error) {
+	listed := make(map[string]ListenerCertificate, len(ids))
 	in := &ListListenerCertificatesInput{ListenerID: listenerID, CertificateIDs: ids, MaxResults: MaxListResults}
 	for cert, err := range w.client.AllListenerCertificates(ctx, in) {
 		if err != nil {
 			return nil, err
 		}
-		if cert.Status != StatusDissociated && slices.Contains(ids, cert.CertificateID) {
-			pending = append(pending, cert.CertificateID+" ("+cert.Status+")")
+		if slices.Contains(ids, cert.CertificateID) {
+			listed[cert.CertificateID] = cert
+		}
+	}
+	var pending []string
+	for _, id := range ids {
+		cert, ok := listed[id]
+		switch {
+		case w.done(cert, ok):
+		case ok:
+			pending = append(pending, id+" ("+cert.Status+")")
+		default:
+			pending = append(pending, id+" (not listed)")
 		}
 	}
 	return pending, nil
 }
 
-func (w *CertificatesDissociatedWaiter) checkJob(ctx context.Context, jobID string) error {
+func (w certWaiter) checkJob(ctx context.Context, jobID string) error {
 	out, err := w.client.ListAsynJobs(ctx, &ListAsynJobsInput{JobIDs: []string{jobID}})
 	if err != nil {
 		return err
 	}
 	for _, j := range out.Jobs {
-		if j.ID == jobID && j.Status == JobFailed {
+		if j.ID == jobID && strings.EqualFold(j.Status, JobFailed) {
 			return &JobFailedError{JobID: j.ID, ErrorCode: j.ErrorCode, ErrorMessage: j.ErrorMessage}
 		}
 	}
 	return nil
-}
-
-// DissociateAndWait calls DissociateAdditionalCertificatesFromListener and
-// then waits, up to maxWait, until the certificates are Dissociated. Every
-// attempt of the call carries one ClientToken (in.ClientToken, or one
-// generated), so retrying DissociateAndWait with the same in.ClientToken
-// after an error never dissociates twice. A dry run returns without waiting.
-//
-// On a wait error, the output of the successful call is returned with it,
-// so the JobID is not lost. A job that ends Failed gives a *JobFailedError.
-func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditionalCertificatesFromListenerInput,
-	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
-	if maxWait <= 0 {
-		return nil, &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
-	}
-	out, err := c.DissociateAdditionalCertificatesFromListener(ctx, in)
-	if err != nil || out.DryRunPassed {
-		return out, err
-	}
-	w := NewCertificatesDissociatedWaiter(c, optFns...)
-	if err := w.wait(ctx, in.ListenerID, in.CertificateIDs, out.JobID, maxWait); err != nil {
-		var jf *JobFailedError
-		if errors.As(err, &jf) {
-			return out, err
-		}
-		return out, fmt.Errorf("alb: job %s: %w", out.JobID, err)
-	}
-	return out, nil
 }

@@ -5,9 +5,46 @@
 // (ga-vpc.cn-hangzhou.aliyuncs.com with Config.UseVPCEndpoint) and carries
 // RegionId=cn-hangzhou, whatever Config.Region says. Calls are signed, rate
 // limited, and retried with one ClientToken per call, as in package alb.
+//
+// The package has three layers, as package alb does:
+//
+//   - One request per operation, faithful to the wire:
+//     [Client.AssociateAdditionalCertificatesWithListener],
+//     [Client.UpdateAdditionalCertificateWithListener] (one domain, DryRun),
+//     [Client.DissociateAdditionalCertificatesFromListener], and the reads
+//     [Client.DescribeListener], [Client.DescribeAccelerator],
+//     [Client.ListListenerCertificates].
+//   - Converging calls that read first, send only what is not yet so, and
+//     wait: [Client.AssociateAndWait], [Client.UpdateAndWait],
+//     [Client.DissociateAndWait]. Domains already as wanted are reported
+//     (AlreadyAssociated, AlreadyDissociated), not sent; nothing left means
+//     no request.
+//   - [Client.RotateCertificates]: any number of domains, planned from one
+//     listing ([RotationPlan]), applied as update in place, associate, then
+//     dissociate, idempotent and resumable.
+//
+// Every certificate change locks the accelerator: the listener is
+// "updating" and the accelerator "configuring" while it is applied, and
+// the accelerator can stay "configuring" for a while after the listener
+// is "active" again; GA refuses any change meanwhile with
+// StateError.Accelerator. The client retries such busy answers by default
+// (alicloud.RetryPolicy), and every ...AndWait and RotateCertificates
+// returns only when the listener is active, the domains are as wanted AND
+// the accelerator is active, so the next change is taken at once. A
+// listener or accelerator being deleted ends a wait at once (an error
+// matching alicloud.ErrNotFound). States are compared case-insensitively,
+// and so are domains (GA's rule is undocumented; domains are sent as
+// given).
+//
+// Converging calls that send fewer items than given use a ClientToken
+// derived from the caller's ClientToken and the items sent, so a retry of
+// the same list reuses its token and a different list never does. Every
+// error after a request was sent carries its ClientToken
+// (alicloud.ClientTokenOf), wait errors included.
 package ga
 
 import (
+	"log/slog"
 	"strings"
 
 	"github.com/listenercerts/alicloud"
@@ -24,7 +61,8 @@ const (
 
 // Client calls the GA API. It is safe for concurrent use.
 type Client struct {
-	t *transport.Client
+	t      *transport.Client
+	logger *slog.Logger // Config.Logger: RotateCertificates logs its steps; nil is silent
 }
 
 var service = transport.Service{
@@ -47,7 +85,7 @@ func New(cfg alicloud.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t}, nil
+	return &Client{t: t, logger: cfg.Logger}, nil
 }
 
 // Endpoint returns the URL the client sends requests to.

@@ -6,20 +6,22 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/signer"
-	"github.com/listenercerts/alicloud/internal/transport"
 	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // MaxDomainsPerCall is the most domains one
-// DissociateAdditionalCertificatesFromListener call takes.
+// DissociateAdditionalCertificatesFromListener or
+// AssociateAdditionalCertificatesWithListener call takes.
 const MaxDomainsPerCall = 10
 
 // DissociateAdditionalCertificatesFromListenerInput is the input of
 // [Client.DissociateAdditionalCertificatesFromListener].
 type DissociateAdditionalCertificatesFromListenerInput struct {
-	AcceleratorID string   // required, e.g. "ga-bp1odcab8tmno0hdq****"
-	ListenerID    string   // required, e.g. "lsr-bp1bpn0kn908w4nbw****"
-	Domains       []string // required: 1 to MaxDomainsPerCall distinct domains. Wire: Domains.N
+	AcceleratorID string // required, e.g. "ga-bp1odcab8tmno0hdq****"
+	ListenerID    string // required, e.g. "lsr-bp1bpn0kn908w4nbw****"
+	// Domains: required, 1 to MaxDomainsPerCall domains, distinct
+	// case-insensitively, at most MaxDomainLength bytes each. Wire: Domains.N
+	Domains []string
 	// ClientToken makes the call idempotent. When empty, a UUID is
 	// generated, and every retry of the call reuses it.
 	ClientToken string
@@ -30,49 +32,48 @@ type DissociateAdditionalCertificatesFromListenerInput struct {
 type DissociateAdditionalCertificatesFromListenerOutput struct {
 	RequestID   string
 	ClientToken string // the token the call carried, given or generated
+	// AlreadyDissociated (DissociateAndWait only) holds the domains of the
+	// input that had no additional certificate when it looked, spelled as
+	// given; they were not sent.
+	AlreadyDissociated []string
 }
 
-type dissociateResponse struct{ RequestId string }
-
-func (r *dissociateResponse) RequestID() string { return r.RequestId }
-
 // DissociateAdditionalCertificatesFromListener removes the additional
-// certificates of the given domains from an HTTPS listener.
+// certificates of the given domains from an HTTPS listener. It is one
+// request (retried with the same ClientToken); for the converging form that
+// skips domains without a certificate and waits, see [Client.DissociateAndWait].
 //
-// The operation is asynchronous: the listener is "updating" until the
-// change is done, then "active"; use [Client.DissociateAndWait] or a
-// [ListenerActiveWaiter]. GA refuses another change on the same accelerator
-// for a short while (ErrAcceleratorState); the client retries such busy
+// The operation is asynchronous: the listener is "updating" and its
+// accelerator "configuring" until the change is done; use
+// [Client.DissociateAndWait]. GA refuses another change on the same
+// accelerator meanwhile (ErrAcceleratorState); the client retries such busy
 // answers with the same ClientToken until RetryPolicy.MaxConflictWait
 // (see alicloud.RetryPolicy; DisableConflictRetry returns them at once).
 //
 // Input is validated before anything is sent (*alicloud.ValidationError);
 // service errors are *alicloud.APIError and match this package's sentinels.
+// Every error after sending carries the call's ClientToken
+// (alicloud.ClientTokenOf).
 func (c *Client) DissociateAdditionalCertificatesFromListener(ctx context.Context,
 	in *DissociateAdditionalCertificatesFromListenerInput) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	params := make([]signer.Param, 0, len(in.Domains)+4)
-	params = append(params,
-		signer.Param{Key: "RegionId", Value: RegionID},
-		signer.Param{Key: "AcceleratorId", Value: in.AcceleratorID},
-		signer.Param{Key: "ListenerId", Value: in.ListenerID},
-	)
-	for i, d := range in.Domains {
-		params = append(params, signer.Param{Key: domainKeys[i], Value: d})
-	}
-	var resp dissociateResponse
-	res, err := c.t.Do(ctx, &transport.Request{
-		Operation:   "DissociateAdditionalCertificatesFromListener",
-		Params:      params,
-		Idempotent:  true,
-		ClientToken: in.ClientToken,
-	}, &resp)
+	res, err := c.change(ctx, opDissociate, in.AcceleratorID, in.ListenerID, in.ClientToken, false,
+		dissociateParams(in.Domains)...)
 	if err != nil {
 		return nil, err
 	}
-	return &DissociateAdditionalCertificatesFromListenerOutput{RequestID: resp.RequestId, ClientToken: res.ClientToken}, nil
+	return &DissociateAdditionalCertificatesFromListenerOutput{RequestID: res.RequestID, ClientToken: res.ClientToken}, nil
+}
+
+// dissociateParams returns Dissociate's own parameters.
+func dissociateParams(domains []string) []signer.Param {
+	params := make([]signer.Param, len(domains))
+	for i, d := range domains {
+		params[i] = signer.Param{Key: domainKeys[i], Value: d}
+	}
+	return params
 }
 
 var domainKeys = func() (k [MaxDomainsPerCall]string) {
@@ -86,14 +87,8 @@ func (in *DissociateAdditionalCertificatesFromListenerInput) validate() error {
 	if in == nil {
 		return &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
 	}
-	if err := validate.ID("AcceleratorID", in.AcceleratorID); err != nil {
+	if err := validateTarget(in.AcceleratorID, in.ListenerID, in.ClientToken); err != nil {
 		return err
 	}
-	if err := validate.ID("ListenerID", in.ListenerID); err != nil {
-		return err
-	}
-	if err := validate.List("Domains", in.Domains, MaxDomainsPerCall); err != nil {
-		return err
-	}
-	return validate.ClientToken(in.ClientToken)
+	return validate.Domains("Domains", in.Domains, MaxDomainsPerCall)
 }

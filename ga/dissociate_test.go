@@ -123,24 +123,23 @@ func TestEndpoints(t *testing.T) {
 }
 
 // An "active" read that predates the change must not end the wait: the
-// domains must be gone too.
+// domains must be gone too, and then the accelerator active.
 func TestDissociateAndWaitDoesNotTrustAStaleActive(t *testing.T) {
-	active := testserver.Answer{Status: 200, Body: `{"RequestId":"R","ListenerId":"lsr-1","State":"active"}`}
+	active := testserver.OK(`{"RequestId":"R","ListenerId":"lsr-1","State":"active"}`)
+	listed := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"}]}`)
 	srv := testserver.New(t,
-		testserver.Answer{Status: 200, Body: `{"RequestId":"R0"}`},
+		listed,
+		testserver.OK(`{"RequestId":"R0"}`),
 		active,
-		testserver.Answer{Status: 200, Body: `{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"}]}`},
+		listed,
 		active,
-		testserver.Answer{Status: 200, Body: `{"RequestId":"R","Certificates":[]}`})
+		testserver.OK(`{"RequestId":"R","Certificates":[]}`),
+		testserver.OK(`{"RequestId":"R","AcceleratorId":"ga-1","State":"configuring"}`),
+		testserver.OK(`{"RequestId":"R","AcceleratorId":"ga-1","State":"Active"}`))
 	_, err := newClient(t, srv).DissociateAndWait(context.Background(), &DissociateAdditionalCertificatesFromListenerInput{
-		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com"}}, time.Minute,
-		func(o *alicloud.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond })
+		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com"}}, time.Minute, tiny)
 	require.NoError(t, err)
-	var actions []string
-	for _, r := range srv.Requests() {
-		actions = append(actions, r.Header.Get("x-acs-action"))
-	}
-	assert.Equal(t, []string{"DissociateAdditionalCertificatesFromListener", "DescribeListener", "ListListenerCertificates",
-		"DescribeListener", "ListListenerCertificates"}, actions)
-	assert.Equal(t, "additional", srv.Requests()[2].Form.Get("Role"))
+	assert.Equal(t, []string{"ListListenerCertificates", opDissociate, "DescribeListener", "ListListenerCertificates",
+		"DescribeListener", "ListListenerCertificates", "DescribeAccelerator", "DescribeAccelerator"}, actions(srv))
+	assert.Equal(t, "additional", srv.Requests()[0].Form.Get("Role"))
 }

@@ -19,7 +19,13 @@ const opDissociate = "DissociateAdditionalCertificatesFromListener"
 // "lsr-1" holding certificates for a.com, b.com and c.com.
 func setup(t *testing.T, delay time.Duration, mutate func(*alicloud.Config)) (*alicloudtest.Server, *ga.Client) {
 	t.Helper()
-	srv := alicloudtest.NewServer(alicloudtest.WithGADissociateDelay(delay))
+	return setupWith(t, mutate, alicloudtest.WithGADissociateDelay(delay))
+}
+
+// setupWith is setup with the given emulator options.
+func setupWith(t *testing.T, mutate func(*alicloud.Config), opts ...alicloudtest.Option) (*alicloudtest.Server, *ga.Client) {
+	t.Helper()
+	srv := alicloudtest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	require.NoError(t, srv.GA.AddAccelerator(alicloudtest.GAAccelerator{ID: "ga-1"}))
 	require.NoError(t, srv.GA.AddListener(alicloudtest.GAListener{ID: "lsr-1", AcceleratorID: "ga-1", DefaultCertificateID: "cert-0",
@@ -170,6 +176,24 @@ func TestDescribeAndListCertificates(t *testing.T) {
 	assert.Equal(t, ga.StateActive, l.State)
 	assert.NotEmpty(t, l.RequestID)
 	assert.NotEmpty(t, l.PortRanges)
+	assert.Equal(t, l.PortRanges, l.BackendPorts, "strings on the wire, ints here")
+	assert.Equal(t, []ga.CertificateRef{{ID: "cert-0", Type: "Server"}}, l.Certificates)
+	assert.True(t, l.IsHTTPS())
+	assert.Equal(t, "Standard", l.Type)
+	assert.NotEmpty(t, l.HTTPVersion)
+	assert.NotEmpty(t, l.SecurityPolicyID)
+	assert.Positive(t, l.IdleTimeout)
+	assert.Positive(t, l.RequestTimeout)
+	assert.WithinDuration(t, time.Now(), l.CreateTime, time.Minute, "a string of milliseconds on the wire")
+
+	a, err := c.DescribeAccelerator(ctx, &ga.DescribeAcceleratorInput{AcceleratorID: "ga-1"})
+	require.NoError(t, err)
+	assert.Equal(t, "ga-1", a.AcceleratorID)
+	assert.Equal(t, ga.AcceleratorStateActive, a.State)
+	assert.NotEmpty(t, a.DNSName)
+	assert.WithinDuration(t, time.Now(), a.CreateTime, time.Minute)
+	_, err = c.DescribeAccelerator(ctx, &ga.DescribeAcceleratorInput{AcceleratorID: "ga-nope"})
+	assert.ErrorIs(t, err, ga.ErrAcceleratorNotFound)
 
 	got := map[string]string{}
 	for cert, err := range c.AllListenerCertificates(ctx, &ga.ListListenerCertificatesInput{AcceleratorID: "ga-1", ListenerID: "lsr-1", Role: "additional", MaxResults: 1}) {

@@ -3,7 +3,6 @@ package ga
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -21,11 +20,14 @@ type ListenerActiveWaiter struct {
 
 // NewListenerActiveWaiter returns a waiter using c. optFns adjust the polling delays.
 func NewListenerActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *ListenerActiveWaiter {
-	w := &ListenerActiveWaiter{client: c}
+	return &ListenerActiveWaiter{client: c, opts: waiterOptions(optFns), poller: c.t.Poller("ListenerActive")}
+}
+
+func waiterOptions(optFns []func(*alicloud.WaiterOptions)) (o alicloud.WaiterOptions) {
 	for _, fn := range optFns {
-		fn(&w.opts)
+		fn(&o)
 	}
-	return w
+	return o
 }
 
 // ListenerDeletingError reports a listener that is being deleted while
@@ -40,70 +42,185 @@ func (e *ListenerDeletingError) Error() string {
 // Is reports whether target is alicloud.ErrNotFound.
 func (e *ListenerDeletingError) Is(target error) bool { return target == alicloud.ErrNotFound }
 
-// Wait returns nil once the listener's State is active. It polls with a
-// growing, jittered delay (see alicloud.WaiterOptions); after maxWait it
-// returns an error matching alicloud.ErrWaitTimeout that names the last
-// state seen; it returns at once when ctx ends, the listener does not exist
-// (ErrListenerNotFound) or is being deleted (*ListenerDeletingError).
-func (w *ListenerActiveWaiter) Wait(ctx context.Context, listenerID string, maxWait time.Duration) error {
-	return w.wait(ctx, "", listenerID, nil, maxWait)
+// AcceleratorDeletingError reports an accelerator that is being deleted
+// while waited on. It matches alicloud.ErrNotFound.
+type AcceleratorDeletingError struct{ AcceleratorID string }
+
+// Error names the accelerator.
+func (e *AcceleratorDeletingError) Error() string {
+	return "ga: accelerator " + e.AcceleratorID + " is being deleted"
 }
 
-// wait polls until the listener is active and, when domains are given, none
-// of them has an additional certificate any more: an "active" read just
-// after the call may predate the change.
-func (w *ListenerActiveWaiter) wait(ctx context.Context, acceleratorID, listenerID string, domains []string, maxWait time.Duration) error {
+// Is reports whether target is alicloud.ErrNotFound.
+func (e *AcceleratorDeletingError) Is(target error) bool { return target == alicloud.ErrNotFound }
+
+// Wait returns nil once the listener's State is active (compared
+// case-insensitively). It polls with a growing, jittered delay (see
+// alicloud.WaiterOptions); after maxWait it returns an error matching
+// alicloud.ErrWaitTimeout that names the last state seen; it returns at
+// once when ctx ends, the listener does not exist (ErrListenerNotFound) or
+// is being deleted (*ListenerDeletingError).
+//
+// An active listener does not mean its accelerator takes changes again:
+// the ...AndWait methods also wait for the accelerator
+// ([AcceleratorActiveWaiter]).
+func (w *ListenerActiveWaiter) Wait(ctx context.Context, listenerID string, maxWait time.Duration) error {
 	if err := validate.ID("listenerID", listenerID); err != nil {
 		return err
 	}
 	what := fmt.Sprintf("listener %s to be active", listenerID)
 	return w.poller.Wait(ctx, what, w.opts, maxWait, func(ctx context.Context) (bool, string, error) {
-		out, err := w.client.DescribeListener(ctx, &DescribeListenerInput{ListenerID: listenerID})
-		switch {
-		case err != nil:
-			return false, "", err
-		case out.State == StateDeleting:
-			return false, "", &ListenerDeletingError{ListenerID: listenerID}
-		case out.State != StateActive:
-			return false, "listener " + listenerID + " is " + out.State, nil
-		case len(domains) == 0:
-			return true, "", nil
-		}
-		var left []string
-		for cert, err := range w.client.AllListenerCertificates(ctx, &ListListenerCertificatesInput{
-			AcceleratorID: acceleratorID, ListenerID: listenerID, Role: "additional", MaxResults: MaxListResults}) {
-			if err != nil {
-				return false, "", err
-			}
-			if slices.ContainsFunc(domains, func(d string) bool { return strings.EqualFold(d, cert.Domain) }) { // domains are case-insensitive
-				left = append(left, cert.Domain)
-			}
-		}
-		if len(left) > 0 {
-			return false, "listener " + listenerID + " is active but still has certificates for " + strings.Join(left, ", "), nil
-		}
-		return true, "", nil
+		return w.client.listenerActive(ctx, listenerID)
 	})
 }
 
-// DissociateAndWait calls DissociateAdditionalCertificatesFromListener and
-// then waits, up to maxWait, until the listener is active again and none of
-// the domains has an additional certificate left. Every
-// attempt of the call carries one ClientToken (in.ClientToken, or one
-// generated). On a wait error, the output of the successful call is
-// returned with it.
-func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditionalCertificatesFromListenerInput,
-	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
-	if maxWait <= 0 {
-		return nil, &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+// AcceleratorActiveWaiter waits until an accelerator is active, polling
+// DescribeAccelerator.
+type AcceleratorActiveWaiter struct {
+	client *Client
+	opts   alicloud.WaiterOptions
+	poller waiter.Poller
+}
+
+// NewAcceleratorActiveWaiter returns a waiter using c. optFns adjust the
+// polling delays.
+func NewAcceleratorActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *AcceleratorActiveWaiter {
+	return &AcceleratorActiveWaiter{client: c, opts: waiterOptions(optFns), poller: c.t.Poller("AcceleratorActive")}
+}
+
+// Wait returns nil once the accelerator's State is active (compared
+// case-insensitively): GA takes the next certificate change on any of its
+// listeners. It polls as [ListenerActiveWaiter.Wait] does; it returns at
+// once when ctx ends, the accelerator does not exist
+// (ErrAcceleratorNotFound) or is being deleted (*AcceleratorDeletingError,
+// matching alicloud.ErrNotFound).
+func (w *AcceleratorActiveWaiter) Wait(ctx context.Context, acceleratorID string, maxWait time.Duration) error {
+	if err := validate.ID("acceleratorID", acceleratorID); err != nil {
+		return err
 	}
-	out, err := c.DissociateAdditionalCertificatesFromListener(ctx, in)
-	if err != nil {
-		return nil, err
+	what := fmt.Sprintf("accelerator %s to be active", acceleratorID)
+	return w.poller.Wait(ctx, what, w.opts, maxWait, func(ctx context.Context) (bool, string, error) {
+		return w.client.acceleratorActive(ctx, acceleratorID)
+	})
+}
+
+func (c *Client) listenerActive(ctx context.Context, listenerID string) (bool, string, error) {
+	out, err := c.DescribeListener(ctx, &DescribeListenerInput{ListenerID: listenerID})
+	switch {
+	case err != nil:
+		return false, "", err
+	case strings.EqualFold(out.State, StateDeleting):
+		return false, "", &ListenerDeletingError{ListenerID: listenerID}
+	case !strings.EqualFold(out.State, StateActive):
+		return false, "listener " + listenerID + " is " + out.State, nil
 	}
-	w := NewListenerActiveWaiter(c, optFns...)
-	if err := w.wait(ctx, in.AcceleratorID, in.ListenerID, in.Domains, maxWait); err != nil {
-		return out, err
+	return true, "", nil
+}
+
+func (c *Client) acceleratorActive(ctx context.Context, acceleratorID string) (bool, string, error) {
+	out, err := c.DescribeAccelerator(ctx, &DescribeAcceleratorInput{AcceleratorID: acceleratorID})
+	switch {
+	case err != nil:
+		return false, "", err
+	case strings.EqualFold(out.State, AcceleratorStateDeleting):
+		return false, "", &AcceleratorDeletingError{AcceleratorID: acceleratorID}
+	case !strings.EqualFold(out.State, AcceleratorStateActive):
+		return false, "accelerator " + acceleratorID + " is " + out.State, nil
 	}
-	return out, nil
+	return true, "", nil
+}
+
+// domainWant is what a change waits for on a listener's additional
+// certificates: domains that must have none, and domains that must be
+// served (state active) by a given certificate.
+type domainWant struct {
+	absent []string
+	served []DomainCertificate
+}
+
+// pending lists what of want is not yet so in certs (keyed by lower-cased
+// domain), or "" when all is.
+func (want domainWant) pending(certs map[string]ListenerCertificate) string {
+	var left []string
+	for _, d := range want.absent {
+		if cur, ok := certs[strings.ToLower(d)]; ok {
+			left = append(left, d+" still has "+cur.CertificateID)
+		}
+	}
+	for _, dc := range want.served {
+		cur, ok := certs[strings.ToLower(dc.Domain)]
+		switch {
+		case !ok:
+			left = append(left, dc.Domain+" has no certificate yet")
+		case cur.CertificateID != dc.CertificateID:
+			left = append(left, dc.Domain+" is served by "+cur.CertificateID)
+		case !strings.EqualFold(cur.State, StateActive):
+			left = append(left, dc.Domain+" is "+cur.State)
+		}
+	}
+	return strings.Join(left, ", ")
+}
+
+// unlessSo returns want, or nothing when certs (just read) already show it
+// all: the wait then checks only the listener and the accelerator.
+func (want domainWant) unlessSo(certs map[string]ListenerCertificate) domainWant {
+	if want.pending(certs) == "" {
+		return domainWant{}
+	}
+	return want
+}
+
+// additionalCertificates returns a listener's additional certificates
+// over all pages, keyed by lower-cased domain.
+func (c *Client) additionalCertificates(ctx context.Context, acceleratorID, listenerID string) (map[string]ListenerCertificate, error) {
+	certs := map[string]ListenerCertificate{}
+	for cert, err := range c.AllListenerCertificates(ctx, &ListListenerCertificatesInput{
+		AcceleratorID: acceleratorID, ListenerID: listenerID, Role: "additional", MaxResults: MaxListResults}) {
+		if err != nil {
+			return nil, err
+		}
+		if cert.IsDefault || cert.Domain == "" {
+			continue
+		}
+		certs[strings.ToLower(cert.Domain)] = cert
+	}
+	return certs, nil
+}
+
+// waitChange waits, up to maxWait, until a certificate change has taken
+// effect: the listener is active with its domains as wanted, and then the
+// accelerator is active (it can stay configuring after the listener, and
+// GA refuses the next change until it is not). The listener is not polled
+// again once it was seen done. With now, the first check comes at once
+// instead of after opts.MinDelay (nothing was sent, so nothing needs time).
+func (c *Client) waitChange(ctx context.Context, acceleratorID, listenerID string, want domainWant, maxWait time.Duration,
+	opts alicloud.WaiterOptions, now bool) error {
+	listenerDone := false
+	check := func(ctx context.Context) (bool, string, error) {
+		if !listenerDone {
+			done, pending, err := c.listenerActive(ctx, listenerID)
+			if !done || err != nil {
+				return false, pending, err
+			}
+			if len(want.absent)+len(want.served) > 0 {
+				certs, err := c.additionalCertificates(ctx, acceleratorID, listenerID)
+				if err != nil {
+					return false, "", err
+				}
+				if p := want.pending(certs); p != "" {
+					return false, "listener " + listenerID + " is active but " + p, nil
+				}
+			}
+			listenerDone = true
+		}
+		return c.acceleratorActive(ctx, acceleratorID)
+	}
+	if now {
+		if done, _, err := check(ctx); done || err != nil {
+			return err
+		}
+	}
+	what := fmt.Sprintf("the change of listener %s to take effect (listener active, domains as wanted, accelerator %s active)",
+		listenerID, acceleratorID)
+	return c.t.Poller("ChangeApplied").Wait(ctx, what, opts, maxWait, check)
 }

@@ -150,8 +150,18 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("expected exactly 2 effective actions, the emulator counted %d", st.Actions)
 	}
 	fmt.Println("  every call acted exactly once, however many attempts it took.")
+	fmt.Print(nextStep)
 	return nil
 }
+
+// nextStep points to the command-line tool against the standalone emulator.
+const nextStep = `
+Next: the same from a shell, with the listenercerts command against the standalone emulator
+(README.md, "Command line"):
+  go run ./cmd/alicloud-emulator -addr 127.0.0.1:8080 -seed examples/seed.json -access-key-id AK -access-key-secret SK
+  export ALIBABA_CLOUD_ACCESS_KEY_ID=AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=SK   # in another shell
+  go run ./cmd/listenercerts -endpoint http://127.0.0.1:8080 -region cn-hangzhou alb dissociate -listener lsn-1 -cert c1
+`
 
 func printALB(ctx context.Context, lb *alb.Client) error {
 	for cert, err := range lb.AllListenerCertificates(ctx, &alb.ListListenerCertificatesInput{ListenerID: "lsn-quickstart"}) {

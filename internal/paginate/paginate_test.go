@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestAll(t *testing.T) {
@@ -31,11 +32,6 @@ func TestAll(t *testing.T) {
 	}
 	assert.Equal(t, []string{"p2"}, tokens, "stopping early fetches no more pages")
 
-	loops := 0
-	for range All("", func(string) ([]int, string, error) { loops++; return []int{1}, "same", nil }) {
-	}
-	assert.Equal(t, 2, loops, "a repeated token ends the walk")
-
 	boom := errors.New("boom")
 	var errs []error
 	for _, err := range All("", func(string) ([]int, string, error) { return nil, "", boom }) {
@@ -44,5 +40,47 @@ func TestAll(t *testing.T) {
 	assert.Equal(t, []error{boom}, errs)
 	for _, err := range Error[int](boom) {
 		assert.Equal(t, boom, err)
+	}
+}
+
+func TestRepeatedTokenEndsTheListingWithAnError(t *testing.T) {
+	tests := []struct {
+		name   string
+		first  string
+		next   map[string]string // token -> next token
+		fetchs int               // pages fetched before the error
+		items  int
+	}{
+		{"same token again", "", map[string]string{"": "a", "a": "a"}, 2, 2},
+		{"a, b, a, b", "", map[string]string{"": "a", "a": "b", "b": "a"}, 3, 3},
+		{"back to an earlier page", "", map[string]string{"": "a", "a": "b", "b": "c", "c": "a"}, 4, 4},
+		{"back to the caller's token", "start", map[string]string{"start": "x", "x": "start"}, 2, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fetches := 0
+			// The service answers a page of one item and the scripted token.
+			fetch := func(token string) ([]int, string, error) {
+				fetches++
+				if fetches > 100 {
+					t.Fatal("the listing loops")
+				}
+				return []int{fetches}, tc.next[token], nil
+			}
+			var items []int
+			var errs []error
+			for v, err := range All(tc.first, fetch) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				items = append(items, v)
+			}
+			assert.Equal(t, tc.fetchs, fetches)
+			assert.Len(t, items, tc.items, "the items before the repeat are yielded")
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], ErrRepeatedToken)
+			assert.Contains(t, errs[0].Error(), "again; the listing would loop")
+		})
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/safetext"
 	"github.com/listenercerts/alicloud/internal/signer"
 )
 
@@ -32,14 +33,29 @@ type Response interface {
 	RequestID() string
 }
 
+// Validator is implemented by responses with required fields beyond
+// RequestId (an ALB write's JobId, say). Do calls Validate after decoding
+// a 2xx answer; an error makes the answer a decode error that names what
+// is missing.
+type Validator interface {
+	Validate() error
+}
+
 // Do performs the call req and decodes a successful JSON answer into out.
 // It sorts req.Params in place.
-// Service errors come back as *alicloud.APIError; a done ctx as an error
-// matching ctx.Err(). The error of an Idempotent call is an
-// *alicloud.ClientTokenError carrying the token. See alicloud.RetryPolicy
-// for what is retried.
+//
+// Service errors come back as *alicloud.APIError, also when a 2xx answer
+// carries a Code; a done ctx as an error matching ctx.Err(); a nil ctx as a
+// *alicloud.ValidationError. A 2xx answer that is not JSON, has no
+// RequestId or fails out's Validate is a decode error. Once a request was
+// sent, the error of an Idempotent call is an *alicloud.ClientTokenError
+// carrying the token; before that (nothing reached the network) it carries
+// none. See alicloud.RetryPolicy for what is retried.
 func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, error) {
 	res := Result{}
+	if ctx == nil {
+		return res, errNilContext()
+	}
 	params := req.Params
 	if req.Idempotent {
 		res.ClientToken = req.ClientToken
@@ -50,7 +66,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 	}
 	signer.SortParams(params)
 	err := c.do(ctx, req.Operation, params, out, &res)
-	if err != nil && req.Idempotent {
+	if err != nil && req.Idempotent && res.Sent {
 		err = &alicloud.ClientTokenError{ClientToken: res.ClientToken, Err: err}
 	}
 	return res, err
@@ -58,12 +74,17 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 
 // payload is what every attempt of a call sends, prepared once.
 type payload struct {
+	sent   bool           // an attempt was handed to the HTTP client
 	params []signer.Param // sorted
 	body   []byte         // V3: the form body; V1 builds its own per attempt
 	hash   string         // V3: hex SHA-256 of body
 }
 
-func (c *Client) do(ctx context.Context, op string, params []signer.Param, out Response, res *Result) error {
+func (c *Client) do(ctx context.Context, op string, params []signer.Param, out Response, res *Result) (err error) {
+	if c.observer != nil {
+		ctx = c.startCall(ctx, op, res)
+		defer c.endCall(ctx, res, &err)
+	}
 	p := payload{params: params}
 	if c.sigV == alicloud.SignatureV3 { // the V3 body does not depend on the attempt
 		p.body = signer.AppendQuery(make([]byte, 0, 256), params)
@@ -71,17 +92,15 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 	}
 	start := c.now()
 	var retries, conflictRetries int
+	var last error // the previous attempt's error
 	for {
 		if err := c.limiter.Wait(ctx, c.svc.Name, op); err != nil {
-			if ctx.Err() != nil {
-				return c.canceled(ctx, op, res.Attempts, nil)
-			}
-			return errorf(c.svc.Name, op, "rate limiter: %w", err)
+			return c.limiterRefused(ctx, op, res.Attempts, err, last)
 		}
 		res.Attempts++
 		began := c.now()
 		status, rid, hint, err := c.attempt(ctx, op, &p, out)
-		res.HTTPStatus, res.RequestID = status, rid
+		res.HTTPStatus, res.RequestID, res.Sent = status, rid, res.Sent || p.sent
 		var apiErr *alicloud.APIError
 		code := ""
 		if errors.As(err, &apiErr) {
@@ -117,6 +136,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 			return err
 		}
 		c.log(ctx, op, *res, began, code, delay)
+		last = err
 		if serr := c.sleep(ctx, delay); serr != nil {
 			return c.canceled(ctx, op, res.Attempts, err)
 		}
@@ -130,6 +150,19 @@ func (c *Client) canceled(ctx context.Context, op string, attempts int, last err
 		return errorf(c.svc.Name, op, "%w (after %d attempt(s))", ctx.Err(), attempts)
 	}
 	return errorf(c.svc.Name, op, "%w after %d attempt(s); last: %w", ctx.Err(), attempts, last)
+}
+
+// limiterRefused is the error of a call whose rate limiter refused an
+// attempt; the previous attempt's error, if any, stays reachable with
+// errors.As.
+func (c *Client) limiterRefused(ctx context.Context, op string, attempts int, err, last error) error {
+	if ctx.Err() != nil {
+		return c.canceled(ctx, op, attempts, last)
+	}
+	if last == nil {
+		return errorf(c.svc.Name, op, "rate limiter: %w", err)
+	}
+	return errorf(c.svc.Name, op, "rate limiter: %w (after %d attempt(s); last: %w)", err, attempts, last)
 }
 
 // backoff returns a full-jitter delay: uniform in [0, min(max, base*2^n)).
@@ -218,6 +251,9 @@ func transient(err error) bool {
 // response arrived), the RequestId, the service's hint of when to try again
 // (0 when none), and nil or the attempt's error.
 func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (status int, requestID string, retryAfter time.Duration, err error) {
+	if c.observer != nil {
+		defer noteAttempt(ctx, &err)
+	}
 	parent := ctx
 	if d := c.retry.AttemptTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d { // else ctx bounds it already
@@ -240,7 +276,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 	}
 	sc := signer.Credentials{AccessKeyID: creds.AccessKeyID, AccessKeySecret: creds.AccessKeySecret, SecurityToken: creds.SecurityToken}
 	if sc.AccessKeyID == "" || sc.AccessKeySecret == "" {
-		return 0, "", 0, &alicloud.ValidationError{Field: "Config.Credentials", Reason: "the provider returned an empty AccessKeyID or AccessKeySecret"}
+		return 0, "", 0, errEmptyCredential()
 	}
 	now, nonce := c.now(), c.nonce()
 
@@ -252,11 +288,12 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 		header[name] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	var body []byte
+	var sig string // the attempt's signature: never to be echoed back into an error or a log
 	if c.sigV == alicloud.SignatureV1 {
 		var common [9]signer.Param
 		all := signer.AppendMerged(make([]signer.Param, 0, len(p.params)+9), p.params,
 			signer.AppendV1CommonParams(common[:0], op, c.svc.Version, "JSON", sc, now, nonce))
-		sig := signer.SignV1Sorted(http.MethodPost, all, sc.AccessKeySecret)
+		sig = signer.SignV1Sorted(http.MethodPost, all, sc.AccessKeySecret)
 		body = signer.AppendQuery(make([]byte, 0, 512), all)
 		body = append(body, "&Signature="...) // the order of form fields does not matter
 		body = signer.AppendEncoded(body, sig)
@@ -268,7 +305,9 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 				set(h.Key, h.Value)
 			}
 		}
-		set("Authorization", signer.SignV3(&signer.V3Request{Method: http.MethodPost, Headers: hs}, sc))
+		auth := signer.SignV3(&signer.V3Request{Method: http.MethodPost, Headers: hs}, sc)
+		set("Authorization", auth)
+		sig = auth[strings.LastIndexByte(auth, '=')+1:]
 	}
 	set("Content-Type", formContentType)
 	set("Accept", "application/json")
@@ -287,6 +326,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 		ContentLength: int64(len(body)),
 		Host:          c.u.Host,
 	}).WithContext(ctx)
+	p.sent = true // from here on, the service may act on it
 	resp, err := c.http.Do(hreq)
 	if err != nil {
 		return 0, "", 0, errorf(c.svc.Name, op, "send: %w", timedOut(stripURL(err)))
@@ -300,15 +340,92 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 		return resp.StatusCode, "", 0, errorf(c.svc.Name, op, "read response (HTTP %d): %w", resp.StatusCode, timedOut(rerr))
 	}
 	data := buf.Bytes() // json.Unmarshal copies what it keeps, so buf can be reused
+	red := redactor{sc.AccessKeySecret, sc.SecurityToken, sig}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return resp.StatusCode, "", 0, errorf(c.svc.Name, op, "decode response (HTTP %d, %s): %w",
-				resp.StatusCode, describeBody(resp, data), err)
+		rid, err := c.decodeSuccess(op, resp, data, out, &red)
+		if err != nil {
+			var apiErr *alicloud.APIError
+			if errors.As(err, &apiErr) {
+				return resp.StatusCode, rid, timeLeft(resp.Header), err
+			}
 		}
-		return resp.StatusCode, out.RequestID(), 0, nil
+		return resp.StatusCode, rid, 0, err
 	}
-	apiErr := c.decodeError(op, resp, data, creds)
+	apiErr := c.decodeError(op, resp, data, &red)
 	return resp.StatusCode, apiErr.RequestID, timeLeft(resp.Header), apiErr
+}
+
+var (
+	errNoRequestID    = errors.New("the answer has no RequestId")
+	errCodeNotAString = errors.New("the answer's Code is not a string")
+)
+
+// Fresh values each time: a caller may modify the *ValidationError it gets.
+func errNilContext() error {
+	return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+}
+
+func errNilCredsFunc() error {
+	return &alicloud.ValidationError{Field: "Config.Credentials", Reason: "is a nil CredentialsProviderFunc"}
+}
+
+func errEmptyCredential() error {
+	return &alicloud.ValidationError{Field: "Config.Credentials", Reason: "the provider returned an empty AccessKeyID or AccessKeySecret"}
+}
+
+// decodeSuccess decodes a 2xx answer into out and returns its RequestId
+// (redacted). A body carrying a Code is that service error (an
+// *alicloud.APIError, classified and retried like any other; DryRunOperation
+// included). A body that is not JSON, has no RequestId, or fails out's
+// Validate is a decode error naming what is wrong.
+func (c *Client) decodeSuccess(op string, resp *http.Response, data []byte, out Response, red *redactor) (string, error) {
+	if mayHoldCode(data) {
+		var probe struct{ Code json.RawMessage }
+		if json.Unmarshal(data, &probe) == nil && len(probe.Code) > 0 && string(probe.Code) != "null" {
+			var code string
+			if json.Unmarshal(probe.Code, &code) != nil {
+				return "", c.decodeFailed(op, resp, data, errCodeNotAString)
+			}
+			if code != "" {
+				apiErr := c.decodeError(op, resp, data, red)
+				return apiErr.RequestID, apiErr
+			}
+		}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return "", c.decodeFailed(op, resp, data, err)
+	}
+	rid := out.RequestID()
+	if rid == "" {
+		return "", c.decodeFailed(op, resp, data, errNoRequestID)
+	}
+	rid = red.apply(rid)
+	if v, ok := out.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return rid, c.decodeFailed(op, resp, data, err)
+		}
+	}
+	return rid, nil
+}
+
+func (c *Client) decodeFailed(op string, resp *http.Response, data []byte, err error) error {
+	return errorf(c.svc.Name, op, "decode response (HTTP %d, %s): %w", resp.StatusCode, describeBody(resp, data), err)
+}
+
+// mayHoldCode reports whether a JSON body may hold a "Code" key. The check
+// is cheap and errs on the side of yes: encoding/json matches keys
+// case-insensitively and decodes escapes in them, so any spelling of
+// "code", or any backslash, counts.
+func mayHoldCode(data []byte) bool {
+	for i, b := range data {
+		if b == '\\' {
+			return true
+		}
+		if b|0x20 == 'c' && i+3 < len(data) && data[i+1]|0x20 == 'o' && data[i+2]|0x20 == 'd' && data[i+3]|0x20 == 'e' {
+			return true
+		}
+	}
+	return false
 }
 
 // timeLeft reads the throttling hint of x-ratelimit-user-api or
@@ -387,25 +504,29 @@ type errorBody struct {
 	AccessDeniedDetail json.RawMessage // a string or an object, depending on the service
 }
 
-// decodeError turns a non-2xx answer into an APIError. A body that is not
+// decodeError turns an error answer into an APIError. A body that is not
 // the service's JSON (a proxy page, a truncated body) still gives an
-// APIError with the HTTP status, an empty Code and a Message saying so.
-func (c *Client) decodeError(op string, resp *http.Response, data []byte, creds alicloud.Credentials) *alicloud.APIError {
+// APIError with the HTTP status, an empty Code and a Message saying so. A
+// field of the wrong JSON type is left empty; the others are kept. Every
+// field is redacted: a server or a proxy may echo the request's secrets.
+func (c *Client) decodeError(op string, resp *http.Response, data []byte, red *redactor) *alicloud.APIError {
 	e := &alicloud.APIError{Service: c.svc.Name, Operation: op, HTTPStatus: resp.StatusCode}
 	var b errorBody
-	if err := json.Unmarshal(data, &b); err != nil || (b.Code == "" && b.RequestId == "") {
+	err := json.Unmarshal(data, &b)
+	var typeErr *json.UnmarshalTypeError
+	if (err != nil && !errors.As(err, &typeErr)) || (b.Code == "" && b.RequestId == "") {
 		e.Message = "the response is not a service error body (" + describeBody(resp, data) + ")"
-		e.RequestID = resp.Header.Get("x-acs-request-id")
+		e.RequestID = red.apply(resp.Header.Get("x-acs-request-id"))
 		return e
 	}
-	e.Code, e.RequestID, e.HostID, e.Recommend = b.Code, b.RequestId, b.HostId, b.Recommend
-	e.Message = redact(b.Message, creds)
+	e.Code, e.RequestID, e.HostID, e.Recommend = red.apply(b.Code), red.apply(b.RequestId), red.apply(b.HostId), red.apply(b.Recommend)
+	e.Message = red.apply(b.Message)
 	if len(b.AccessDeniedDetail) > 0 && string(b.AccessDeniedDetail) != "null" {
 		var detail string
 		if json.Unmarshal(b.AccessDeniedDetail, &detail) != nil {
 			detail = string(b.AccessDeniedDetail)
 		}
-		e.AccessDeniedDetail = redact(detail, creds)
+		e.AccessDeniedDetail = red.apply(detail)
 	}
 	return e
 }
@@ -418,21 +539,34 @@ func describeBody(resp *http.Response, data []byte) string {
 	if ct == "" {
 		ct = "no Content-Type"
 	}
-	return fmt.Sprintf("%s, %d bytes", ct, len(data))
+	return fmt.Sprintf("%s, %d bytes", safetext.String(ct, 64), len(data))
 }
 
-// redact removes the secret and the security token from s: the service
-// echoes its string-to-sign in SignatureDoesNotMatch messages, and with V1
-// that includes the SecurityToken.
-func redact(s string, creds alicloud.Credentials) string {
-	for _, secret := range []string{creds.AccessKeySecret, creds.SecurityToken} {
-		if len(secret) < 4 {
+// redactor removes one attempt's secrets from text taken from its answer:
+// the AccessKeySecret, the SecurityToken and the signature (which, with the
+// AccessKeyId, would let a reader replay the request), raw or
+// percent-encoded once or twice (the service echoes its string-to-sign in
+// SignatureDoesNotMatch messages, and with V1 that includes the token).
+type redactor [3]string
+
+// redacted replaces a secret in text taken from an answer.
+const redacted = "<redacted>"
+
+func (r *redactor) apply(s string) string {
+	if s == "" {
+		return s
+	}
+	for _, secret := range r {
+		if len(secret) < 4 { // too short to find without mangling the text
 			continue
 		}
-		s = strings.ReplaceAll(s, secret, "<redacted>")
+		s = strings.ReplaceAll(s, secret, redacted)
+		if strings.IndexByte(s, '%') < 0 {
+			continue // no encoded form can be in s
+		}
 		if enc := signer.Encode(secret); enc != secret {
-			s = strings.ReplaceAll(s, enc, "<redacted>")
-			s = strings.ReplaceAll(s, signer.Encode(enc), "<redacted>")
+			s = strings.ReplaceAll(s, enc, redacted)
+			s = strings.ReplaceAll(s, signer.Encode(enc), redacted)
 		}
 	}
 	return s
@@ -447,7 +581,15 @@ func stripURL(err error) error {
 	return err
 }
 
+// maxLoggedField bounds what one log record carries of a field the service
+// sent (already redacted): a record stays far below 8 KiB.
+const maxLoggedField = 256
+
+// log writes one debug record per attempt.
 func (c *Client) log(ctx context.Context, op string, res Result, began time.Time, code string, backoff time.Duration) {
+	if c.observer != nil {
+		c.observeAttempt(ctx, res, began, code, backoff)
+	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
@@ -456,8 +598,8 @@ func (c *Client) log(ctx context.Context, op string, res Result, began time.Time
 		slog.String("action", op),
 		slog.Int("attempt", res.Attempts),
 		slog.Int("status", res.HTTPStatus),
-		slog.String("code", code),
-		slog.String("request_id", res.RequestID),
+		slog.String("code", safetext.String(code, maxLoggedField)),
+		slog.String("request_id", safetext.String(res.RequestID, maxLoggedField)),
 		slog.String("client_token", res.ClientToken),
 		slog.Duration("duration", c.now().Sub(began)),
 		slog.Duration("backoff", backoff),

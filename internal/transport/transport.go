@@ -17,11 +17,14 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/ctxsleep"
+	"github.com/listenercerts/alicloud/internal/safetext"
 	"github.com/listenercerts/alicloud/internal/signer"
 )
 
@@ -51,6 +54,7 @@ type Client struct {
 	retry     alicloud.RetryPolicy
 	limiter   alicloud.RateLimiter
 	logger    *slog.Logger
+	observer  alicloud.Observer
 	userAgent string
 	sigV      alicloud.SignatureVersion
 
@@ -67,6 +71,9 @@ var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 func New(cfg alicloud.Config, svc Service) (*Client, error) {
 	if cfg.Credentials == nil {
 		return nil, &alicloud.ValidationError{Field: "Config.Credentials", Reason: "must be set (see alicloud.DefaultCredentials)"}
+	}
+	if f, ok := cfg.Credentials.(alicloud.CredentialsProviderFunc); ok && f == nil {
+		return nil, errNilCredsFunc()
 	}
 	if svc.RegionRequired {
 		if cfg.Region == "" {
@@ -90,10 +97,9 @@ func New(cfg alicloud.Config, svc Service) (*Client, error) {
 		jitter:  mrand.Int64N,
 	}
 	if cfg.Endpoint != "" {
-		u, err := url.Parse(cfg.Endpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-			return nil, &alicloud.ValidationError{Field: "Config.Endpoint", Reason: fmt.Sprintf("%q is not a base URL such as \"https://host[:port]\"", cfg.Endpoint)}
+		u, err := parseEndpoint(cfg.Endpoint)
+		if err != nil {
+			return nil, err
 		}
 		c.host = u.Host
 		c.url = u.Scheme + "://" + u.Host + "/"
@@ -115,12 +121,38 @@ func New(cfg alicloud.Config, svc Service) (*Client, error) {
 	if c.limiter == nil {
 		c.limiter = alicloud.NewRateLimiter(nil)
 	}
+	c.observer = cfg.Observer
 	c.userAgent = "listenercerts-alicloud-go/" + alicloud.Version + " (" + runtime.Version() + "; " +
 		runtime.GOOS + "/" + runtime.GOARCH + ") " + svc.Name + "/" + svc.Version
 	if cfg.UserAgent != "" {
 		c.userAgent += " " + cfg.UserAgent
 	}
 	return c, nil
+}
+
+// parseEndpoint checks Config.Endpoint: a base URL, scheme http or https,
+// a host, an optional port, nothing else. Its error never repeats a user
+// name or password the endpoint holds.
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	shown := strconv.Quote(safetext.String(endpoint, 256))
+	if strings.ContainsRune(endpoint, '@') {
+		shown = "the endpoint" // it may hold a password: never repeat it
+	}
+	reason := ""
+	u, err := url.Parse(endpoint)
+	switch {
+	case err == nil && u.User != nil:
+		reason = "must not hold a user name or password (user:password@); " +
+			"the SDK signs its requests, and the URL would travel into logs and errors"
+	case err == nil && (u.Fragment != "" || u.RawFragment != "" || strings.ContainsRune(endpoint, '#')):
+		reason = shown + " has a fragment (#...); give only \"https://host[:port]\""
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery:
+		reason = shown + " is not a base URL such as \"https://host[:port]\""
+	default:
+		return u, nil
+	}
+	return nil, &alicloud.ValidationError{Field: "Config.Endpoint", Reason: reason}
 }
 
 // URL returns the endpoint requests are sent to.
@@ -168,10 +200,11 @@ type Request struct {
 
 // Result describes how a call went.
 type Result struct {
-	RequestID   string
+	RequestID   string // redacted, like every field taken from an answer
 	ClientToken string // the token every attempt carried ("" when not Idempotent)
 	Attempts    int
 	HTTPStatus  int
+	Sent        bool // an attempt reached the network: the service may have acted
 }
 
 func errorf(svc, op, format string, args ...any) error {

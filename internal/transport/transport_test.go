@@ -606,11 +606,14 @@ func TestClientTokenTravelsWithTheError(t *testing.T) {
 	_, err = c.Do(context.Background(), &Request{Operation: "Read"}, &out)
 	assert.Empty(t, alicloud.ClientTokenOf(err), "a read operation has no token")
 
-	// A call cut short by the caller keeps its token too: the outcome is
-	// unknown, and calling again with the token is safe.
+	// A call cut short by the caller after sending keeps its token too: the
+	// outcome is unknown, and calling again with the token is safe.
+	busy := testserver.New(t, svcError(503, "ServiceUnavailable"))
+	c, _ = newTestClient(t, busy, nil)
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	c.sleep = func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
 	_, _, err = call(c, ctx, "mine")
+	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, "mine", alicloud.ClientTokenOf(err))
 }
 

@@ -4,6 +4,7 @@ package validate
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/listenercerts/alicloud"
 )
@@ -11,10 +12,19 @@ import (
 // MaxClientTokenLength is the longest ClientToken the services accept.
 const MaxClientTokenLength = 64
 
-// ID checks a required resource id: non-empty, printable ASCII without spaces.
+// MaxIDLength is the longest id or domain sent: no resource id or DNS name
+// comes near it (a domain name has at most 253 characters).
+const MaxIDLength = 256
+
+// ID checks a required resource id or domain: non-empty, at most
+// MaxIDLength bytes, printable ASCII without spaces.
 func ID(field, v string) error {
 	if v == "" {
 		return &alicloud.ValidationError{Field: field, Reason: "must not be empty"}
+	}
+	if len(v) > MaxIDLength {
+		return &alicloud.ValidationError{Field: field, Reason: "is " + strconv.Itoa(len(v)) + " bytes long; at most " +
+			strconv.Itoa(MaxIDLength) + " are allowed"}
 	}
 	for i := 0; i < len(v); i++ {
 		if v[i] <= ' ' || v[i] > '~' {
@@ -26,6 +36,17 @@ func ID(field, v string) error {
 
 // List checks a required list: 1..max items, each a valid ID, no duplicates.
 func List(field string, items []string, max int) error {
+	return list(field, items, max, func(a, b string) bool { return a == b }, "")
+}
+
+// Domains checks a required list of domains like List, but two domains that
+// differ only in case are duplicates: DNS names are case-insensitive, and
+// the GA waiters compare them so.
+func Domains(field string, items []string, max int) error {
+	return list(field, items, max, strings.EqualFold, " (domains are compared case-insensitively)")
+}
+
+func list(field string, items []string, max int, same func(a, b string) bool, note string) error {
 	if len(items) == 0 {
 		return &alicloud.ValidationError{Field: field, Reason: "must hold at least one item"}
 	}
@@ -38,8 +59,8 @@ func List(field string, items []string, max int) error {
 			return ID(item(i), v)
 		}
 		for j := 0; j < i; j++ { // lists are at most a few dozen items
-			if items[j] == v {
-				return &alicloud.ValidationError{Field: item(i), Reason: strconv.Quote(v) + " repeats " + item(j)}
+			if same(items[j], v) {
+				return &alicloud.ValidationError{Field: item(i), Reason: strconv.Quote(v) + " repeats " + item(j) + note}
 			}
 		}
 	}

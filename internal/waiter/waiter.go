@@ -20,6 +20,11 @@ type Check func(ctx context.Context) (done bool, pending string, err error)
 
 // Poller runs checks. The zero value is ready to use.
 type Poller struct {
+	// Observer, when set, sees the wait and each poll; Service and Name
+	// (e.g. "alb", "CertificatesDissociated") tell it which waiter it is.
+	Observer      alicloud.Observer
+	Service, Name string
+
 	// Replaced in tests.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func(n int64) int64
@@ -30,10 +35,17 @@ type Poller struct {
 // opts.MaxDelay and at the time left) and checks again. When maxWait passes
 // first it returns an error matching alicloud.ErrWaitTimeout that names what
 // was pending; when ctx ends first, an error matching ctx.Err(). what names
-// the thing waited for, for error messages.
+// the thing waited for, for error messages. A nil ctx is a
+// *alicloud.ValidationError, not a panic.
 func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptions, maxWait time.Duration, check Check) error {
+	if ctx == nil {
+		return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+	}
 	if maxWait <= 0 {
 		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	}
+	if p.Observer != nil {
+		return p.observed(ctx, what, opts, maxWait, check)
 	}
 	opts = opts.WithDefaults()
 	sleep, jitter := p.Sleep, p.Jitter

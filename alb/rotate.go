@@ -1,0 +1,430 @@
+package alb
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/idem"
+	"github.com/listenercerts/alicloud/internal/validate"
+)
+
+// MaxRotationCertificates is the most ids RotateCertificatesInput.Add and
+// Remove may each hold.
+const MaxRotationCertificates = 1000
+
+// RotateCertificatesInput is the input of [Client.RotateCertificates].
+type RotateCertificatesInput struct {
+	// ListenerID is the HTTPS or QUIC listener. Required.
+	ListenerID string
+	// Add are the certificates the listener must serve: distinct,
+	// non-empty ids, any number up to MaxRotationCertificates.
+	Add []string
+	// Remove are the certificates that must go once every Add certificate
+	// serves: distinct, non-empty ids, none of them in Add nor the
+	// listener's default certificate. Add and Remove may not both be empty.
+	Remove []string
+	// DryRun reads the listener, makes the plan and prechecks each planned
+	// call with the service's DryRun (one DryRun request per call, which
+	// changes nothing); no change is made.
+	DryRun bool
+	// ClientToken is the base from which the ClientToken of every call is
+	// derived (with the operation, the listener and the ids of the call).
+	// Optional: when empty, a random base is drawn for the run. Give one to
+	// make a re-run after an interruption reuse the tokens of the calls it
+	// repeats (the service then answers a call that did act with its first
+	// answer instead of acting again); use a new one per rotation.
+	ClientToken string
+	// Progress, when set, receives an event per step (alicloud.StepPlan,
+	// StepAssociate, StepDissociate, StepWait for each poll, StepDone),
+	// from the goroutine running the rotation. It must be quick.
+	Progress alicloud.ProgressFunc
+}
+
+// RotateCertificatesOutput is the result of [Client.RotateCertificates].
+type RotateCertificatesOutput struct {
+	Associated, AlreadyAssociated   []string
+	Dissociated, AlreadyDissociated []string
+	JobIDs                          []string // every job started, in order
+	// Plan is what the rotation set out to do, read from the listing
+	// before the first write (a DryRun returns only the plan).
+	Plan RotationPlan
+	// ClientToken is the base the call tokens were derived from: the
+	// input's, or the one drawn for this run.
+	ClientToken string
+}
+
+// RotationPlan is what a rotation does to a listener, computed from its
+// listing: the calls to make, in order, and what is already so. It is a
+// plain value; [Client.RotateCertificates] applies it in this order:
+// every Associate call (each waited for), then the wait for AwaitAssociated,
+// then every Dissociate call (each waited for), then the wait for
+// AwaitDissociated.
+type RotationPlan struct {
+	ListenerID           string
+	DefaultCertificateID string // as listed; "" when the listing shows none
+	// Associate are the Associate calls, at most MaxCertificatesPerCall ids each.
+	Associate [][]string
+	// Dissociate are the Dissociate calls, at most MaxCertificatesPerCall ids each.
+	Dissociate [][]string
+	// AlreadyAssociated are the Add ids listed Associated or Associating
+	// (or the default certificate); AlreadyDissociated the Remove ids not
+	// listed or Dissociating. Neither is sent.
+	AlreadyAssociated, AlreadyDissociated []string
+	// AwaitAssociated and AwaitDissociated are the ids among them that an
+	// earlier job is still changing: waited for, not sent.
+	AwaitAssociated, AwaitDissociated []string
+}
+
+// Calls returns how many write calls the plan makes.
+func (p RotationPlan) Calls() int { return len(p.Associate) + len(p.Dissociate) }
+
+// RotationError reports a rotation that stopped after its first write:
+// what was done, what was not, and the cause (Unwrap). Dissociations come
+// only after every Add certificate was confirmed Associated, so a failure
+// never leaves the listener without a certificate it is to serve.
+// Re-running RotateCertificates with the same input resumes: it reads the
+// listener again and does only what is left. alicloud.ClientTokenOf
+// returns ClientToken, the rotation's base token: set it as the input's
+// ClientToken for the re-run to reuse the tokens of interrupted calls.
+type RotationError struct {
+	ListenerID  string
+	ClientToken string
+	Step        string // alicloud.StepAssociate, StepDissociate or StepWait: where it stopped
+	// Done is what was done before the failure (Associated and Dissociated
+	// list confirmed changes; JobIDs every job started, the last possibly
+	// unconfirmed).
+	Done RotateCertificatesOutput
+	// NotAssociated are the Add ids not confirmed Associated;
+	// NotDissociated the Remove ids not confirmed gone.
+	NotAssociated, NotDissociated []string
+	Err                           error
+}
+
+// Error says where the rotation stopped, why, what is done and what is
+// left, and that a re-run resumes.
+func (e *RotationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "alb: rotation of listener %s stopped at %s: %v; done: associated %s, dissociated %s; not done: associate %s, dissociate %s; ",
+		e.ListenerID, e.Step, e.Err, ids(e.Done.Associated), ids(e.Done.Dissociated), ids(e.NotAssociated), ids(e.NotDissociated))
+	if len(e.Done.Dissociated) == 0 {
+		b.WriteString("nothing was dissociated; ")
+	} else {
+		b.WriteString("every new certificate was Associated before any dissociation; ")
+	}
+	fmt.Fprintf(&b, "re-run RotateCertificates with the same input (ClientToken %q) to resume", e.ClientToken)
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *RotationError) Unwrap() error { return e.Err }
+
+// As makes alicloud.ClientTokenOf (errors.As with a
+// **alicloud.ClientTokenError) find the rotation's base token first.
+func (e *RotationError) As(target any) bool {
+	if t, ok := target.(**alicloud.ClientTokenError); ok {
+		*t = &alicloud.ClientTokenError{ClientToken: e.ClientToken, Err: e}
+		return true
+	}
+	return false
+}
+
+// ids formats a list of ids for an error message, at most 10 of them.
+func ids(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	if len(list) > 10 {
+		return strconv.Itoa(len(list)) + " [" + strings.Join(list[:10], " ") + " …]"
+	}
+	return strconv.Itoa(len(list)) + " [" + strings.Join(list, " ") + "]"
+}
+
+// RotateCertificates brings a listener's additional certificates to the
+// wanted state, any number of them. It lists the listener's certificates
+// and makes a [RotationPlan]; associates every Add certificate not yet
+// there, in calls of at most MaxCertificatesPerCall, one job at a time,
+// waiting after each until its certificates are Associated (and for Add
+// certificates an earlier job was still associating); only then dissociates
+// every Remove certificate still there, in calls of at most
+// MaxCertificatesPerCall, waiting after each until they are gone. A listener
+// never loses a certificate before its replacements serve.
+//
+// It converges: what is already so is skipped and reported
+// (AlreadyAssociated, AlreadyDissociated); a run with nothing to do sends no
+// write request; running it again with the same input after an
+// interruption (a crash, a cancel, an error) finishes the work and repeats
+// nothing done. DryRun returns the plan after prechecking each planned call
+// with the service's DryRun, and changes nothing.
+//
+// maxWait bounds each wait for one change to take effect (ErrWaitTimeout);
+// bound the whole rotation with ctx. optFns adjust the polling delays.
+// Busy answers of the listener are retried (alicloud.RetryPolicy).
+//
+// Bad input is a *alicloud.ValidationError and nothing is sent: nil input,
+// an invalid ListenerID, empty, duplicate or invalid ids, Add and Remove
+// both empty, an id in both, an invalid ClientToken, maxWait ≤ 0, and,
+// found by the listing before any write, the listener's default
+// certificate in Remove (that error also matches ErrDefaultCertificateUsed).
+// An error of the listing is returned as is (nothing was sent). Any error
+// after the first write is a *RotationError, returned with the output so far.
+//
+// Each step is logged at Info (each poll at Debug) through Config.Logger
+// and reported to in.Progress.
+func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesInput,
+	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*RotateCertificatesOutput, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if maxWait <= 0 {
+		return nil, &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	}
+	r := &rotation{c: c, in: in, maxWait: maxWait, out: &RotateCertificatesOutput{ClientToken: in.ClientToken}}
+	if r.out.ClientToken == "" {
+		r.out.ClientToken = alicloud.NewClientToken()
+	}
+	r.optFns = append(slices.Clip(optFns), r.onPoll)
+	listed, err := c.listed(ctx, in.ListenerID, nil)
+	if err == nil {
+		r.out.Plan, err = planRotation(in, listed)
+	}
+	if err != nil {
+		r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
+		return nil, err
+	}
+	p := r.out.Plan
+	r.out.AlreadyAssociated, r.out.AlreadyDissociated = p.AlreadyAssociated, p.AlreadyDissociated
+	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: slices.Concat(slices.Concat(p.Associate...), slices.Concat(p.Dissociate...))})
+	if in.DryRun {
+		err = r.precheck(ctx)
+	} else {
+		err = r.apply(ctx)
+	}
+	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
+	return r.out, err
+}
+
+func (in *RotateCertificatesInput) validate() error {
+	if in == nil {
+		return &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
+	}
+	if err := validate.ID("ListenerID", in.ListenerID); err != nil {
+		return err
+	}
+	if len(in.Add) == 0 && len(in.Remove) == 0 {
+		return &alicloud.ValidationError{Field: "Add", Reason: "Add and Remove are both empty: nothing to rotate"}
+	}
+	for _, l := range []struct {
+		field string
+		ids   []string
+	}{{"Add", in.Add}, {"Remove", in.Remove}} {
+		if len(l.ids) > 0 {
+			if err := validate.List(l.field, l.ids, MaxRotationCertificates); err != nil {
+				return err
+			}
+		}
+	}
+	for i, id := range in.Remove {
+		if j := slices.Index(in.Add, id); j >= 0 {
+			return &alicloud.ValidationError{Field: "Remove[" + strconv.Itoa(i) + "]",
+				Reason: strconv.Quote(id) + " is also Add[" + strconv.Itoa(j) + "]"}
+		}
+	}
+	return validate.ClientToken(in.ClientToken)
+}
+
+// planRotation computes the plan from the listener's certificates, by id.
+func planRotation(in *RotateCertificatesInput, listed map[string]ListenerCertificate) (RotationPlan, error) {
+	p := RotationPlan{ListenerID: in.ListenerID}
+	for _, cert := range listed {
+		if cert.IsDefault {
+			p.DefaultCertificateID = cert.CertificateID
+		}
+	}
+	var associate, dissociate []string
+	for _, id := range in.Add {
+		cert, ok := listed[id]
+		switch {
+		case ok && cert.IsDefault, association.done(cert, ok):
+			p.AlreadyAssociated = append(p.AlreadyAssociated, id)
+		case association.underway(cert, ok):
+			p.AlreadyAssociated = append(p.AlreadyAssociated, id)
+			p.AwaitAssociated = append(p.AwaitAssociated, id)
+		default:
+			associate = append(associate, id)
+		}
+	}
+	for i, id := range in.Remove {
+		cert, ok := listed[id]
+		switch {
+		case ok && cert.IsDefault:
+			return RotationPlan{}, errDefaultCertificate("Remove["+strconv.Itoa(i)+"]", in.ListenerID, id)
+		case dissociation.done(cert, ok):
+			p.AlreadyDissociated = append(p.AlreadyDissociated, id)
+		case dissociation.underway(cert, ok):
+			p.AlreadyDissociated = append(p.AlreadyDissociated, id)
+			p.AwaitDissociated = append(p.AwaitDissociated, id)
+		default:
+			dissociate = append(dissociate, id)
+		}
+	}
+	p.Associate = slices.Collect(slices.Chunk(associate, MaxCertificatesPerCall))
+	p.Dissociate = slices.Collect(slices.Chunk(dissociate, MaxCertificatesPerCall))
+	return p, nil
+}
+
+// rotation is one run of RotateCertificates.
+type rotation struct {
+	c       *Client
+	in      *RotateCertificatesInput
+	maxWait time.Duration
+	optFns  []func(*alicloud.WaiterOptions)
+	out     *RotateCertificatesOutput
+	calls   int    // write calls finished (accepted and waited for)
+	step    string // the step under way, for errors
+	// awaitedAssociated: the Add certificates an earlier job was
+	// associating are confirmed Associated.
+	awaitedAssociated bool
+}
+
+// precheck sends each planned call with DryRun. Dry runs change nothing,
+// so they get tokens of their own (generated), never a real call's.
+func (r *rotation) precheck(ctx context.Context) error {
+	p := r.out.Plan
+	for _, d := range []struct {
+		dir     direction
+		batches [][]string
+	}{{association, p.Associate}, {dissociation, p.Dissociate}} {
+		for _, batch := range d.batches {
+			if _, err := r.c.change(ctx, d.dir.op, certificateChange{listenerID: p.ListenerID, ids: batch, dryRun: true}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *rotation) apply(ctx context.Context) error {
+	p := r.out.Plan
+	for _, batch := range p.Associate {
+		if err := r.change(ctx, association, alicloud.StepAssociate, batch); err != nil {
+			return err
+		}
+		r.out.Associated = append(r.out.Associated, batch...)
+	}
+	if err := r.await(ctx, association, p.AwaitAssociated); err != nil {
+		return err
+	}
+	r.awaitedAssociated = true
+	for _, batch := range p.Dissociate {
+		if err := r.change(ctx, dissociation, alicloud.StepDissociate, batch); err != nil {
+			return err
+		}
+		r.out.Dissociated = append(r.out.Dissociated, batch...)
+	}
+	return r.await(ctx, dissociation, p.AwaitDissociated)
+}
+
+// await waits for certificates an earlier job is changing, as many at a
+// time as one listing page holds.
+func (r *rotation) await(ctx context.Context, d direction, ids []string) error {
+	r.step = alicloud.StepWait
+	for chunk := range slices.Chunk(ids, MaxListResults) {
+		if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, chunk, "", r.maxWait); err != nil {
+			return r.fail(ctx, err)
+		}
+	}
+	return nil
+}
+
+// change makes one planned call and waits until its job is done.
+func (r *rotation) change(ctx context.Context, d direction, step string, batch []string) error {
+	r.step = step
+	token := idem.Derive(r.out.ClientToken, append([]string{d.op, r.in.ListenerID}, slices.Sorted(slices.Values(batch))...)...)
+	res, err := r.c.change(ctx, d.op, certificateChange{listenerID: r.in.ListenerID, ids: batch, clientToken: token})
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	r.out.JobIDs = append(r.out.JobIDs, res.jobID)
+	r.report(ctx, alicloud.ProgressEvent{Step: step, Items: batch, JobID: res.jobID, ClientToken: token})
+	r.step = alicloud.StepWait
+	if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, batch, res.jobID, r.maxWait); err != nil {
+		return r.fail(ctx, waitError(res, err))
+	}
+	r.calls++
+	return nil
+}
+
+func (r *rotation) fail(ctx context.Context, err error) error {
+	e := &RotationError{ListenerID: r.in.ListenerID, ClientToken: r.out.ClientToken, Step: r.step, Err: err}
+	e.Done = *r.out
+	e.Done.Associated = slices.Clone(r.out.Associated)
+	e.Done.Dissociated = slices.Clone(r.out.Dissociated)
+	e.Done.JobIDs = slices.Clone(r.out.JobIDs)
+	p := r.out.Plan
+	for _, id := range r.in.Add {
+		if !slices.Contains(r.out.Associated, id) && !(slices.Contains(p.AlreadyAssociated, id) &&
+			(r.awaitedAssociated || !slices.Contains(p.AwaitAssociated, id))) {
+			e.NotAssociated = append(e.NotAssociated, id)
+		}
+	}
+	for _, id := range r.in.Remove {
+		if !slices.Contains(r.out.Dissociated, id) && !(slices.Contains(p.AlreadyDissociated, id) &&
+			!slices.Contains(p.AwaitDissociated, id)) {
+			e.NotDissociated = append(e.NotDissociated, id)
+		}
+	}
+	r.report(ctx, alicloud.ProgressEvent{Step: r.step, Err: err})
+	return e
+}
+
+// onPoll reports every poll of the rotation's waits.
+func (r *rotation) onPoll(o *alicloud.WaiterOptions) {
+	prev := o.OnPoll
+	o.OnPoll = func(p alicloud.WaitPoll) {
+		if prev != nil {
+			prev(p)
+		}
+		r.report(context.Background(), alicloud.ProgressEvent{Step: alicloud.StepWait, Poll: &p})
+	}
+}
+
+// report completes ev, passes it to the Progress callback and logs it.
+func (r *rotation) report(ctx context.Context, ev alicloud.ProgressEvent) {
+	ev.Service, ev.Operation, ev.ListenerID = ServiceName, "RotateCertificates", r.in.ListenerID
+	ev.Done, ev.Total = r.calls, r.out.Plan.Calls()
+	if r.in.Progress != nil {
+		r.in.Progress(ev)
+	}
+	l := r.c.logger
+	level := slog.LevelInfo
+	switch {
+	case ev.Err != nil:
+		level = slog.LevelWarn
+	case ev.Step == alicloud.StepWait:
+		level = slog.LevelDebug
+	}
+	if l == nil || !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("listener", ev.ListenerID), slog.String("step", ev.Step),
+		slog.Int("done", ev.Done), slog.Int("total", ev.Total)}
+	if len(ev.Items) > 0 {
+		attrs = append(attrs, slog.Any("certificates", ev.Items))
+	}
+	if ev.JobID != "" {
+		attrs = append(attrs, slog.String("job", ev.JobID), slog.String("client_token", ev.ClientToken))
+	}
+	if ev.Poll != nil {
+		attrs = append(attrs, slog.Int("poll", ev.Poll.Poll), slog.String("pending", ev.Poll.Pending))
+	}
+	if ev.Err != nil {
+		attrs = append(attrs, slog.String("error", ev.Err.Error()))
+	}
+	l.LogAttrs(ctx, level, "alb rotation "+ev.Step, attrs...)
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/listenercerts/alicloud"
+)
+
+func noEnv(string) string { return "" }
+
+func TestParse(t *testing.T) {
+	inv, err := parse([]string{"-region", "cn-beijing", "-output=json", "alb", "dissociate",
+		"-listener", "lsn-1", "-cert", "c1", "--cert=c2,c3", "-dry-run", "-wait", "90s", "-v"}, noEnv)
+	require.NoError(t, err)
+	assert.Equal(t, "cn-beijing", inv.global.region)
+	assert.Equal(t, "json", inv.global.output)
+	assert.Equal(t, 90*time.Second, inv.global.wait, "global flags after the command too")
+	assert.True(t, inv.global.verbose)
+	assert.Equal(t, "lsn-1", inv.o.listener)
+	assert.Equal(t, []string{"c1", "c2", "c3"}, inv.o.certs)
+	assert.True(t, inv.o.dryRun)
+
+	inv, err = parse([]string{"ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1",
+		"-cert", "a.com=x1", "-cert", "b.com=x2,c.com=x3"}, noEnv)
+	require.NoError(t, err, "ga needs no region")
+	assert.Equal(t, []pair{{"a.com", "x1"}, {"b.com", "x2"}, {"c.com", "x3"}}, inv.o.pairs)
+	assert.Equal(t, 5*time.Minute, inv.global.wait, "the default wait")
+	assert.Equal(t, "text", inv.global.output)
+
+	_, err = parse([]string{"alb", "list", "-listener", "lsn-1"}, func(k string) string {
+		return map[string]string{alicloud.RegionEnvVar: "cn-hangzhou"}[k]
+	})
+	require.NoError(t, err, "the region from the environment")
+}
+
+func TestParseUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string // every problem, in order
+	}{
+		{nil, []string{"missing the service"}},
+		{[]string{"elb", "list"}, []string{`unknown service "elb"`}},
+		{[]string{"alb"}, []string{"missing the command after alb"}},
+		{[]string{"alb", "remove"}, []string{`unknown command "remove"`}},
+		{[]string{"-output", "yaml", "alb", "list"}, []string{`-output: invalid value "yaml": want text or json`,
+			"-listener is required", "-region is required"}},
+		{[]string{"-region", "r", "alb", "dissociate", "lsn-1"}, []string{`unexpected argument "lsn-1"`,
+			"-listener is required", "-cert is required"}},
+		{[]string{"-region", "r", "alb", "dissociate", "-listener", "-cert", "c1", "-nope"},
+			[]string{"-listener needs a value", "unknown flag -nope"}},
+		{[]string{"-region", "r", "-wait", "soon", "alb", "list", "-listener", "l"}, []string{`-wait: invalid value "soon"`}},
+		{[]string{"-region", "r", "-wait", "-1s", "alb", "list", "-listener", "l"}, []string{"-wait must not be negative"}},
+		{[]string{"-region", "r", "alb", "rotate", "-listener", "l"}, []string{"-add or -remove is required"}},
+		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l"}, []string{"-set or -remove is required"}},
+		{[]string{"ga", "associate", "-accelerator", "a", "-listener", "l", "-cert", "x1"}, []string{`-cert: invalid value "x1": want DOMAIN=ID`}},
+		{[]string{"ga", "dissociate", "-listener", "l", "-domain", ""}, []string{`-domain: invalid value ""`, "-accelerator is required"}},
+		{[]string{"ga", "list", "-listener", "l", "-cert", "a=b"}, []string{"unknown flag -cert", "-accelerator is required"}},
+	} {
+		_, err := parse(tc.args, noEnv)
+		var u *usageError
+		require.ErrorAs(t, err, &u, "%q", tc.args)
+		require.Len(t, u.problems, len(tc.want), "%q: %q", tc.args, u.problems)
+		for i, w := range tc.want {
+			assert.Contains(t, u.problems[i], w, "%q", tc.args)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	_, err := parse([]string{"ga", "list", "-h"}, noEnv)
+	var h helpRequest
+	require.ErrorAs(t, err, &h)
+	require.NotNil(t, h.spec)
+	assert.Equal(t, "list", h.spec.verb)
+
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"-help"}, &out, &errOut, false, noEnv)
+	assert.Equal(t, exitOK, code)
+	for _, c := range commands {
+		assert.Contains(t, out.String(), c.synopsis)
+	}
+}
+
+func TestRunUsageErrorExit2(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"ga", "dissociate", "-listener", "l"}, &out, &errOut, false, noEnv)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out.String())
+	assert.Contains(t, errOut.String(), "listenercerts: -accelerator is required\n")
+	assert.Contains(t, errOut.String(), "listenercerts: -domain is required\n")
+	assert.Contains(t, errOut.String(), "usage: listenercerts [global flags] ga dissociate")
+}
+
+func TestWithClientToken(t *testing.T) {
+	assert.Equal(t, []string{"alb", "dissociate", "-cert", "c1", "-client-token", "T"},
+		withClientToken([]string{"alb", "dissociate", "-cert", "c1"}, "T"))
+	assert.Equal(t, []string{"alb", "dissociate", "-cert", "c1", "-client-token", "T"},
+		withClientToken([]string{"alb", "dissociate", "-client-token", "old", "-cert", "c1"}, "T"))
+	assert.Equal(t, []string{"alb", "-cert", "c1", "-client-token", "T"},
+		withClientToken([]string{"alb", "--client-token=old", "-cert", "c1"}, "T"))
+	assert.Equal(t, `listenercerts -endpoint http://127.0.0.1:1 ga dissociate -domain 'a b' -x 'it'\''s' ''`,
+		commandLine([]string{"-endpoint", "http://127.0.0.1:1", "ga", "dissociate", "-domain", "a b", "-x", "it's", ""}))
+}
+
+func TestFlagOfField(t *testing.T) {
+	for field, flag := range map[string]string{
+		"ListenerID": "-listener", "CertificateIDs[3]": "-cert", "Domains[0]": "-domain", "AcceleratorID": "-accelerator",
+		"Certificates[1].Domain": "-cert", "Config.Region": "-region", "Config.Endpoint": "-endpoint",
+		"ClientToken": "-client-token", "maxWait": "-wait", "Add[2]": "-add", "Remove": "-remove", "Set[0]": "-set",
+		"Config.Credentials": "", "input": "",
+	} {
+		assert.Equal(t, flag, flagOfField(field), field)
+	}
+}
+
+func TestDiagnosisURL(t *testing.T) {
+	assert.Equal(t, "https://given", diagnosisURL(&alicloud.APIError{Recommend: "https://given"}))
+	assert.Equal(t, "https://api.aliyun.com/troubleshoot?q=NotExist.Listener&product=Ga&requestId=R-1",
+		diagnosisURL(&alicloud.APIError{Service: "ga", Code: "NotExist.Listener", RequestID: "R-1"}))
+	assert.Empty(t, diagnosisURL(&alicloud.APIError{Service: "ga"}))
+}
+
+func TestPollLine(t *testing.T) {
+	wp := alicloud.WaitPoll{What: "listener lsr-1 to be active", Poll: 2, Pending: "listener lsr-1 is updating",
+		Elapsed: 2 * time.Second, NextPoll: 1500 * time.Millisecond}
+	assert.Equal(t, "waiting for listener lsr-1 to be active: listener lsr-1 is updating; 2s elapsed, next poll in 1.5s", pollLine(wp, 0))
+	assert.Equal(t, "waiting for listener lsr-1 to be active: listener lsr-1 is updating; 3s elapsed, next poll in 500ms",
+		pollLine(wp, time.Second), "redrawn a second later")
+	assert.Contains(t, pollLine(wp, 5*time.Second), "next poll in 0s")
+	wp.Done, wp.Pending, wp.NextPoll = true, "", 0
+	assert.Equal(t, "done: listener lsr-1 to be active, after 2s (2 polls)", pollLine(wp, 0))
+}
+
+func TestProgressPlainAndTerminal(t *testing.T) {
+	var plain bytes.Buffer
+	p := newProgress(&plain, false)
+	p.poll(alicloud.WaitPoll{What: "x", Poll: 1, Pending: "y", NextPoll: time.Second})
+	p.poll(alicloud.WaitPoll{What: "x", Poll: 2, Done: true})
+	p.finish()
+	assert.Equal(t, "listenercerts: waiting for x: y; 0s elapsed, next poll in 1s\nlistenercerts: done: x, after 0s (2 polls)\n", plain.String())
+	assert.NotContains(t, plain.String(), "\r")
+
+	var term bytes.Buffer
+	p = newProgress(&term, true)
+	p.poll(alicloud.WaitPoll{What: "x", Poll: 1, Pending: "y", NextPoll: time.Hour})
+	p.note("a log line")
+	p.finish()
+	assert.Equal(t, "waiting for x: y; 0s elapsed, next poll in 1h0m0s\r\x1b[Klistenercerts: a log line\n", term.String(),
+		"the progress line is cleared before other output")
+}
+
+func TestFailExitCodes(t *testing.T) {
+	inv, err := parse([]string{"-region", "r", "alb", "dissociate", "-listener", "l", "-cert", "c"}, noEnv)
+	require.NoError(t, err)
+	inv.clientToken()
+	for _, tc := range []struct {
+		err  error
+		code int
+		want string
+	}{
+		{&alicloud.APIError{Service: "alb", Operation: "DissociateAdditionalCertificatesFromListener", Code: "ResourceNotFound.Listener",
+			Message: "gone", RequestID: "R-1", HTTPStatus: 404}, exitFailed, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"},
+		{errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout), exitTimeout, "-client-token " + inv.o.clientToken},
+		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, exitUsage, "listenercerts: -cert: duplicate"},
+		{&credentialsError{errors.New("none")}, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID"},
+		{errNotAvailable, exitFailed, "not available"},
+		{errors.New("connection refused"), exitFailed, "the outcome is unknown; resume with -client-token"},
+	} {
+		var errOut bytes.Buffer
+		a := &app{progress: newProgress(&errOut, false)}
+		assert.Equal(t, tc.code, a.fail(inv, tc.err), "%v", tc.err)
+		assert.Contains(t, errOut.String(), tc.want)
+		if tc.code == exitTimeout {
+			assert.True(t, strings.HasSuffix(strings.TrimSpace(errOut.String()),
+				"alb dissociate -listener l -cert c -client-token "+inv.o.clientToken), errOut.String())
+		}
+	}
+}
+
+func TestProgressEvents(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&b, false)
+	p.event(alicloud.ProgressEvent{Service: "alb", ListenerID: "lsn-1", Step: alicloud.StepPlan, Total: 2})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1", "c2"}, Done: 1, Total: 2, ClientToken: "T", JobID: "J"})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepWait, Items: []string{"c1"},
+		Poll: &alicloud.WaitPoll{What: "x", Poll: 1, Pending: "c1 (Associating)", NextPoll: time.Second}})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepDissociate, Items: []string{"c0"}, Err: errors.New("refused")})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepDone})
+	p.finish()
+	assert.Equal(t, `listenercerts: plan for lsn-1: 2 write call(s)
+listenercerts: associate c1, c2 accepted (call 1 of 2, client token T, job J)
+listenercerts: c1: waiting for x: c1 (Associating); 0s elapsed, next poll in 1s
+listenercerts: dissociate c0 failed: refused
+`, b.String())
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+
+	"github.com/listenercerts/alicloud/ga"
+)
+
+func gaClient(ctx context.Context, a *app, inv *invocation) (*ga.Client, error) {
+	cfg, err := a.config(ctx, inv)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Region = "" // GA is global; -region is for alb
+	return ga.New(cfg)
+}
+
+func gaDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
+	c, err := gaClient(ctx, a, inv)
+	if err != nil {
+		return nil, err
+	}
+	in := &ga.DissociateAdditionalCertificatesFromListenerInput{
+		AcceleratorID: inv.o.accelerator, ListenerID: inv.o.listener, Domains: inv.o.domains, ClientToken: inv.clientToken()}
+	a.progress.note("dissociating the certificates of %s from %s (client token %s)", joinIDs(in.Domains), in.ListenerID, in.ClientToken)
+	var out *ga.DissociateAdditionalCertificatesFromListenerOutput
+	if inv.global.wait > 0 {
+		out, err = c.DissociateAndWait(ctx, in, inv.global.wait, a.waitOptions)
+	} else {
+		out, err = c.DissociateAdditionalCertificatesFromListener(ctx, in)
+	}
+	return orNil(out), err
+}
+
+func gaAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
+	return nil, errNotAvailable
+}
+
+func gaRotate(ctx context.Context, a *app, inv *invocation) (any, error) {
+	return nil, errNotAvailable
+}
+
+// gaList lists every page, as one ListListenerCertificatesOutput.
+func gaList(ctx context.Context, a *app, inv *invocation) (any, error) {
+	c, err := gaClient(ctx, a, inv)
+	if err != nil {
+		return nil, err
+	}
+	all := &ga.ListListenerCertificatesOutput{Certificates: []ga.ListenerCertificate{}}
+	in := &ga.ListListenerCertificatesInput{AcceleratorID: inv.o.accelerator, ListenerID: inv.o.listener, MaxResults: ga.MaxListResults}
+	for {
+		out, err := c.ListListenerCertificates(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		all.Certificates = append(all.Certificates, out.Certificates...)
+		all.TotalCount, all.RequestID = out.TotalCount, out.RequestID
+		if out.NextToken == "" {
+			return all, nil
+		}
+		in.NextToken = out.NextToken
+	}
+}

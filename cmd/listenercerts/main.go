@@ -1,0 +1,173 @@
+// Command listenercerts adds, removes, rotates and lists the additional TLS
+// certificates of Alibaba Cloud ALB and GA listeners, and waits until the
+// change is done.
+//
+//	listenercerts [global flags] alb dissociate -listener ID -cert ID [-cert ID ...] [-dry-run] [-client-token T]
+//	listenercerts [global flags] alb associate  -listener ID -cert ID [-cert ID ...] [-dry-run] [-client-token T]
+//	listenercerts [global flags] alb rotate     -listener ID [-add ID ...] [-remove ID ...] [-dry-run]
+//	listenercerts [global flags] alb list       -listener ID
+//	listenercerts [global flags] ga  dissociate -accelerator ID -listener ID -domain D [-domain D ...] [-client-token T]
+//	listenercerts [global flags] ga  associate  -accelerator ID -listener ID -cert DOMAIN=ID [-cert DOMAIN=ID ...]
+//	listenercerts [global flags] ga  rotate     -accelerator ID -listener ID [-set DOMAIN=ID ...] [-remove DOMAIN ...] [-dry-run]
+//	listenercerts [global flags] ga  list       -accelerator ID -listener ID
+//	global flags: -region R (ALIBABA_CLOUD_REGION_ID), -endpoint URL, -output text|json, -wait DURATION (default 5m;
+//	              0 = return once accepted), -v (debug log of every attempt to stderr)
+//
+// Credentials come from the default chain of credentials-go
+// (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, profile
+// files, ECS RAM role, OIDC, ...).
+//
+// Exit status: 0 done; 1 the service refused, the wait failed, or no
+// credentials were found; 2 a usage error (the message names the flag, and
+// the usage follows); 3 the wait timed out (the message says what is still
+// pending and the -client-token to resume with).
+//
+// With -output json, stdout holds one JSON object: the operation's output,
+// with the field names of the Go types (alb.DissociateAdditionalCertificatesFromListenerOutput, ...).
+// Progress and errors go to stderr: a progress line on a terminal, plain log
+// lines otherwise.
+//
+// The program is a thin layer over packages alb and ga: every behaviour
+// (retries, idempotency, waiting) is theirs.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/listenercerts/alicloud"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the service refused, the wait failed, no credentials
+	exitUsage   = 2
+	exitTimeout = 3 // the wait timed out; resumable
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr), os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// isTerminal reports whether f is a character device (a terminal), without
+// a dependency: progress lines are drawn only there.
+func isTerminal(f *os.File) bool {
+	if os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// app is what a subcommand runs with.
+type app struct {
+	stdout   io.Writer
+	progress *progress // also the writer of everything else on stderr
+	getenv   func(string) string
+	// newCredentials is alicloud.DefaultCredentials; replaced in tests.
+	newCredentials func() (alicloud.CredentialsProvider, error)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool, getenv func(string) string) int {
+	inv, err := parse(args, getenv)
+	var help helpRequest
+	var usage *usageError
+	switch {
+	case errors.As(err, &help):
+		printUsage(stdout, help.spec)
+		return exitOK
+	case errors.As(err, &usage):
+		for _, p := range usage.problems {
+			fmt.Fprintln(stderr, "listenercerts:", p)
+		}
+		fmt.Fprintln(stderr)
+		printUsage(stderr, usage.spec)
+		return exitUsage
+	}
+
+	a := &app{stdout: stdout, progress: newProgress(stderr, tty), getenv: getenv, newCredentials: alicloud.DefaultCredentials}
+	out, err := inv.spec.run(ctx, a, inv)
+	a.progress.finish()
+	if out != nil {
+		if werr := writeOutput(stdout, inv, out, err == nil); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		return a.fail(inv, err)
+	}
+	return exitOK
+}
+
+// writeOutput prints the operation's output: as one JSON object, or as
+// text for people (the success text only when the operation succeeded; the
+// error report says the rest).
+func writeOutput(w io.Writer, inv *invocation, out any, ok bool) error {
+	if inv.global.output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if ok {
+		writeText(w, inv, out)
+	}
+	return nil
+}
+
+// config builds the SDK configuration: the default credential chain
+// (checked here, so that missing credentials are reported before anything
+// is sent), the region and endpoint flags, and the -v logger.
+func (a *app) config(ctx context.Context, inv *invocation) (alicloud.Config, error) {
+	creds, err := a.newCredentials()
+	if err == nil {
+		_, err = creds.Retrieve(ctx)
+	}
+	if err != nil {
+		return alicloud.Config{}, &credentialsError{err}
+	}
+	cfg := alicloud.Config{
+		Region:      inv.global.region,
+		Credentials: creds,
+		Endpoint:    inv.global.endpoint,
+		UserAgent:   "listenercerts",
+	}
+	if cfg.Region == "" {
+		cfg.Region = a.getenv(alicloud.RegionEnvVar)
+	}
+	if inv.global.verbose {
+		cfg.Logger = slog.New(slog.NewTextHandler(a.progress, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return cfg, nil
+}
+
+// waitOptions sends the waiters' polls to the progress display.
+func (a *app) waitOptions(o *alicloud.WaiterOptions) { o.OnPoll = a.progress.poll }
+
+// clientToken is the -client-token, or a new token: generated here rather
+// than by the SDK so that it can be printed before anything is sent.
+func (inv *invocation) clientToken() string {
+	if inv.o.clientToken == "" {
+		inv.o.clientToken = alicloud.NewClientToken()
+	}
+	return inv.o.clientToken
+}
+
+// credentialsError: the default chain found nothing usable.
+type credentialsError struct{ err error }
+
+func (e *credentialsError) Error() string { return "no credentials: " + e.err.Error() }
+func (e *credentialsError) Unwrap() error { return e.err }
+
+// errNotAvailable is returned by subcommands whose SDK operation this build lacks.
+var errNotAvailable = errors.New("not available in this build: the SDK operation it needs is not there yet")

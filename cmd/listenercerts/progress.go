@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/listenercerts/alicloud"
+)
+
+// progress writes everything that goes to stderr. On a terminal it keeps
+// one progress line (what is pending, elapsed, next poll) redrawn every
+// second and cleared before anything else is written; elsewhere each poll
+// is a plain log line.
+type progress struct {
+	mu   sync.Mutex
+	w    io.Writer
+	tty  bool
+	open bool // a progress line is on the terminal
+
+	last   alicloud.WaitPoll // the latest poll, redrawn by the ticker
+	lastAt time.Time
+	prefix string // the step of a rotation, e.g. "associate c1"
+	ticker *time.Ticker
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+func newProgress(w io.Writer, tty bool) *progress { return &progress{w: w, tty: tty} }
+
+// Write clears the progress line, then writes p (log records, messages).
+func (p *progress) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearLocked()
+	return p.w.Write(b)
+}
+
+func (p *progress) clearLocked() {
+	if p.open {
+		io.WriteString(p.w, "\r\x1b[K")
+		p.open = false
+	}
+}
+
+// note writes one line of information.
+func (p *progress) note(format string, args ...any) {
+	fmt.Fprintf(p, "listenercerts: "+format+"\n", args...)
+}
+
+// poll receives a waiter's poll (alicloud.WaiterOptions.OnPoll).
+func (p *progress) poll(wp alicloud.WaitPoll) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if wp.Err != nil {
+		// The error that ends the wait is reported once, by the caller.
+		p.clearLocked()
+		return
+	}
+	p.last, p.lastAt = wp, time.Now()
+	if !p.tty {
+		fmt.Fprintf(p.w, "listenercerts: %s%s\n", p.prefix, pollLine(wp, 0))
+		return
+	}
+	p.drawLocked()
+	if wp.Done {
+		io.WriteString(p.w, "\n")
+		p.open = false
+		return
+	}
+	if p.ticker == nil {
+		p.ticker, p.stop, p.done = time.NewTicker(time.Second), make(chan struct{}), make(chan struct{})
+		go p.redraw(p.ticker, p.stop, p.done)
+	}
+}
+
+func (p *progress) drawLocked() {
+	p.clearLocked()
+	line := p.prefix + pollLine(p.last, time.Since(p.lastAt))
+	io.WriteString(p.w, line)
+	p.open = true
+}
+
+// redraw keeps the elapsed time and the countdown to the next poll moving.
+func (p *progress) redraw(t *time.Ticker, stop, done chan struct{}) {
+	defer close(done)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			if p.open {
+				p.drawLocked()
+			}
+			p.mu.Unlock()
+		}
+	}
+}
+
+// event receives the progress of a rotation (alicloud.ProgressFunc).
+func (p *progress) event(ev alicloud.ProgressEvent) {
+	if ev.Step == alicloud.StepWait && ev.Poll != nil {
+		p.mu.Lock()
+		p.prefix = ""
+		if len(ev.Items) > 0 {
+			p.prefix = strings.Join(ev.Items, ", ") + ": "
+		}
+		p.mu.Unlock()
+		p.poll(*ev.Poll)
+		return
+	}
+	if line := eventLine(ev); line != "" {
+		p.note("%s", line)
+	}
+}
+
+// finish stops the redrawing and ends the progress line.
+func (p *progress) finish() {
+	p.mu.Lock()
+	t, stop, done := p.ticker, p.stop, p.done
+	p.ticker = nil
+	if p.open {
+		io.WriteString(p.w, "\n")
+		p.open = false
+	}
+	p.mu.Unlock()
+	if t != nil {
+		t.Stop()
+		close(stop)
+		<-done
+	}
+}
+
+// pollLine describes a poll; since is the time since it was made (the
+// terminal line is redrawn between polls).
+func pollLine(wp alicloud.WaitPoll, since time.Duration) string {
+	elapsed := (wp.Elapsed + since).Round(100 * time.Millisecond)
+	if wp.Done {
+		return fmt.Sprintf("done: %s, after %s (%d polls)", wp.What, elapsed, wp.Poll)
+	}
+	pending := wp.Pending
+	if pending == "" {
+		pending = "pending"
+	}
+	next := (wp.NextPoll - since).Round(100 * time.Millisecond)
+	if next < 0 {
+		next = 0
+	}
+	return fmt.Sprintf("waiting for %s: %s; %s elapsed, next poll in %s", wp.What, pending, elapsed, next)
+}
+
+// eventLine describes a step of a rotation, "" for steps not worth a line.
+func eventLine(ev alicloud.ProgressEvent) string {
+	items := strings.Join(ev.Items, ", ")
+	switch ev.Step {
+	case alicloud.StepPlan:
+		return fmt.Sprintf("plan for %s: %d write call(s)", ev.ListenerID, ev.Total)
+	case alicloud.StepAssociate, alicloud.StepUpdate, alicloud.StepDissociate:
+		if ev.Err != nil {
+			return fmt.Sprintf("%s %s failed: %v", ev.Step, items, ev.Err)
+		}
+		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done, ev.Total, ev.ClientToken)
+		if ev.JobID != "" {
+			s += ", job " + ev.JobID
+		}
+		return s + ")"
+	}
+	return ""
+}

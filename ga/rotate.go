@@ -1,0 +1,504 @@
+package ga
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/signer"
+	"github.com/listenercerts/alicloud/internal/validate"
+)
+
+// MaxRotationDomains is the most entries RotateCertificatesInput.Set and
+// Remove may each hold.
+const MaxRotationDomains = 1000
+
+// RotateCertificatesInput is the input of [Client.RotateCertificates].
+type RotateCertificatesInput struct {
+	AcceleratorID string // required
+	ListenerID    string // required: an HTTPS listener of the accelerator
+	// Set are the domains the listener must serve, each by its
+	// certificate. A domain may appear once (compared case-insensitively);
+	// the very same pair given twice counts once, the same domain with two
+	// certificates is refused.
+	Set []DomainCertificate
+	// Remove are the domains whose additional certificate must go, once
+	// every Set domain is served. None may be in Set; a domain given twice
+	// counts once. Set and Remove may not both be empty.
+	Remove []string
+	// DryRun reads the listener and makes the plan, prechecks each planned
+	// Update with the service's DryRun (GA has no DryRun for Associate or
+	// Dissociate), and changes nothing.
+	DryRun bool
+	// ClientToken is the base from which the ClientToken of every call is
+	// derived (with the operation, the accelerator, the listener and the
+	// domains and certificates of the call). Optional: when empty, a random
+	// base is drawn for the run. Give one to make a re-run after an
+	// interruption reuse the tokens of the calls it repeats (the service
+	// then answers a call that did act with its first answer instead of
+	// acting again); use a new one per rotation.
+	ClientToken string
+	// Progress, when set, receives an event per step (alicloud.StepPlan,
+	// StepUpdate, StepAssociate, StepDissociate, StepWait for each poll,
+	// StepDone), from the goroutine running the rotation. It must be quick.
+	Progress alicloud.ProgressFunc
+}
+
+// RotateCertificatesOutput is the result of [Client.RotateCertificates].
+// Every list holds domains, spelled as in the input.
+type RotateCertificatesOutput struct {
+	Associated, Updated, Unchanged  []string
+	Dissociated, AlreadyDissociated []string
+	// Plan is what the rotation set out to do, read from the listing
+	// before the first write (a DryRun returns the plan, Unchanged and
+	// AlreadyDissociated, and nothing else).
+	Plan RotationPlan
+	// ClientToken is the base the call tokens were derived from: the
+	// input's, or the one drawn for this run.
+	ClientToken string
+}
+
+// PlannedUpdate is a domain whose certificate a rotation replaces in place.
+type PlannedUpdate struct {
+	Domain               string
+	CertificateID        string // the certificate it is to be served by
+	CurrentCertificateID string // the certificate it had when listed
+}
+
+// RotationPlan is what a rotation does to a listener, computed from its
+// listing: the calls to make, in order, and what is already so. It is a
+// plain value; [Client.RotateCertificates] applies it in this order, one
+// call at a time (GA locks the accelerator for each), waiting after each
+// until it has taken effect: every Update (one domain per call), every
+// Associate (at most MaxDomainsPerCall pairs per call), then every
+// Dissociate (at most MaxDomainsPerCall domains per call).
+type RotationPlan struct {
+	AcceleratorID, ListenerID string
+	Update                    []PlannedUpdate
+	Associate                 [][]DomainCertificate
+	Dissociate                [][]string
+	// Unchanged are the Set domains already served by their certificate;
+	// AlreadyDissociated the Remove domains without an additional
+	// certificate. Neither is sent.
+	Unchanged, AlreadyDissociated []string
+}
+
+// Calls returns how many write calls the plan makes.
+func (p RotationPlan) Calls() int { return len(p.Update) + len(p.Associate) + len(p.Dissociate) }
+
+// RotationError reports a rotation that stopped after its first write:
+// where, why (Unwrap), what was done and what was not. Dissociations come
+// only after every Set domain was confirmed served, so a failure never
+// leaves a Set domain without a certificate. Re-running RotateCertificates
+// with the same input resumes: it reads the listener again and does only
+// what is left. alicloud.ClientTokenOf returns ClientToken, the rotation's
+// base token: set it as the input's ClientToken for the re-run to reuse the
+// tokens of interrupted calls.
+type RotationError struct {
+	AcceleratorID, ListenerID string
+	ClientToken               string // the rotation's base token
+	// Step is where it stopped: alicloud.StepUpdate, StepAssociate,
+	// StepDissociate (the call failed) or StepWait (the call was accepted,
+	// its wait failed).
+	Step string
+	// CallClientToken is the token of the call that failed or was waited for.
+	CallClientToken string
+	// Done is what was confirmed done before the failure.
+	Done RotateCertificatesOutput
+	// NotServed are the Set domains not confirmed served by their
+	// certificate; NotDissociated the Remove domains not confirmed gone.
+	NotServed, NotDissociated []string
+	Err                       error
+}
+
+// Error says where the rotation stopped, why, what is done and what is
+// left, and that a re-run resumes.
+func (e *RotationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ga: rotation of listener %s stopped at %s (ClientToken %s): %v; done: updated %s, associated %s, dissociated %s; not done: serve %s, dissociate %s; ",
+		e.ListenerID, e.Step, e.CallClientToken, e.Err, domainList(e.Done.Updated), domainList(e.Done.Associated),
+		domainList(e.Done.Dissociated), domainList(e.NotServed), domainList(e.NotDissociated))
+	if len(e.Done.Dissociated) == 0 {
+		b.WriteString("nothing was dissociated; ")
+	} else {
+		b.WriteString("every Set domain was served before any dissociation; ")
+	}
+	fmt.Fprintf(&b, "re-run RotateCertificates with the same input (ClientToken %q) to resume", e.ClientToken)
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *RotationError) Unwrap() error { return e.Err }
+
+// As makes alicloud.ClientTokenOf (errors.As with a
+// **alicloud.ClientTokenError) find the rotation's base token first.
+func (e *RotationError) As(target any) bool {
+	if t, ok := target.(**alicloud.ClientTokenError); ok {
+		*t = &alicloud.ClientTokenError{ClientToken: e.ClientToken, Err: e}
+		return true
+	}
+	return false
+}
+
+// domainList formats domains for an error message, at most 10 of them.
+func domainList(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	if len(list) > 10 {
+		return strconv.Itoa(len(list)) + " [" + strings.Join(list[:10], " ") + " …]"
+	}
+	return strconv.Itoa(len(list)) + " [" + strings.Join(list, " ") + "]"
+}
+
+// RotateCertificates brings a listener's additional certificates to the
+// wanted state, any number of them: each Set domain ends up served by its
+// certificate (updated in place when it has another one, associated when
+// it has none, left alone when it already has it), and then each Remove
+// domain's certificate is dissociated. It lists the listener's
+// certificates (every page) and makes a [RotationPlan]; then it makes one
+// change at a time, as GA's accelerator lock demands, and after each waits
+// until the listener is active, the domains are as wanted and the
+// accelerator is active again: first every Update, then every Associate,
+// then every Dissociate. Should the listing show a change still under way
+// (a certificate not active, e.g. after an interrupted run), it waits for
+// that change to settle first and lists again.
+//
+// It converges: what is already so is skipped and reported (Unchanged,
+// AlreadyDissociated); a run with nothing to do sends no write request (it
+// only checks that listener and accelerator are active); running it again
+// with the same input after an interruption (a crash, a cancel, an error)
+// finishes the work and repeats nothing done. DryRun returns the plan after
+// prechecking each planned Update with the service's DryRun, and changes
+// nothing.
+//
+// maxWait bounds each wait for one change to take effect (ErrWaitTimeout);
+// bound the whole rotation with ctx. optFns adjust the polling delays.
+// Busy answers of the listener or accelerator are retried
+// (alicloud.RetryPolicy).
+//
+// Bad input is a *alicloud.ValidationError and nothing is sent: nil input,
+// invalid ids, empty or invalid domains or certificate ids, a domain twice
+// in Set with different certificates, a domain in both Set and Remove, Set
+// and Remove both empty, an invalid ClientToken, maxWait ≤ 0. An error of
+// the listing is returned as is (nothing was sent). Any error after the
+// first write is a *RotationError, returned with the output so far.
+//
+// Each step is logged at Info (each poll at Debug, failures at Warn)
+// through Config.Logger and reported to in.Progress.
+func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesInput,
+	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*RotateCertificatesOutput, error) {
+	set, remove, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMaxWait(maxWait); err != nil {
+		return nil, err
+	}
+	r := &rotation{c: c, in: in, set: set, remove: remove, maxWait: maxWait,
+		out: &RotateCertificatesOutput{ClientToken: in.ClientToken}}
+	if r.out.ClientToken == "" {
+		r.out.ClientToken = alicloud.NewClientToken()
+	}
+	r.opts = waiterOptions(append(slices.Clip(optFns), r.onPoll))
+	r.out.Plan, err = r.plan(ctx)
+	if err != nil {
+		r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
+		return nil, err
+	}
+	p := r.out.Plan
+	r.out.Unchanged, r.out.AlreadyDissociated = p.Unchanged, p.AlreadyDissociated
+	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: p.domains()})
+	if in.DryRun {
+		err = r.precheck(ctx)
+	} else {
+		err = r.apply(ctx)
+	}
+	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
+	return r.out, err
+}
+
+// domains lists the domains the plan changes, in the order of effect.
+func (p RotationPlan) domains() []string {
+	var d []string
+	for _, u := range p.Update {
+		d = append(d, u.Domain)
+	}
+	for _, batch := range p.Associate {
+		for _, dc := range batch {
+			d = append(d, dc.Domain)
+		}
+	}
+	for _, batch := range p.Dissociate {
+		d = append(d, batch...)
+	}
+	return d
+}
+
+// validate checks in and returns Set and Remove without repeats.
+func (in *RotateCertificatesInput) validate() (set []DomainCertificate, remove []string, err error) {
+	if in == nil {
+		return nil, nil, &alicloud.ValidationError{Field: "input", Reason: "must not be nil"}
+	}
+	if err := validateTarget(in.AcceleratorID, in.ListenerID, in.ClientToken); err != nil {
+		return nil, nil, err
+	}
+	if len(in.Set) == 0 && len(in.Remove) == 0 {
+		return nil, nil, &alicloud.ValidationError{Field: "Set", Reason: "Set and Remove are both empty: nothing to rotate"}
+	}
+	if len(in.Set) > MaxRotationDomains || len(in.Remove) > MaxRotationDomains {
+		return nil, nil, &alicloud.ValidationError{Field: "Set", Reason: "Set and Remove may hold at most " +
+			strconv.Itoa(MaxRotationDomains) + " domains each"}
+	}
+	seen := map[string]int{} // lower-cased domain → index in in.Set
+	for i, dc := range in.Set {
+		field := indexed("Set", i)
+		if err := validate.ID(field+".Domain", dc.Domain); err != nil {
+			return nil, nil, err
+		}
+		if err := validate.ID(field+".CertificateID", dc.CertificateID); err != nil {
+			return nil, nil, err
+		}
+		key := strings.ToLower(dc.Domain)
+		if j, ok := seen[key]; ok {
+			if in.Set[j].CertificateID != dc.CertificateID {
+				return nil, nil, &alicloud.ValidationError{Field: field, Reason: "domain " + strconv.Quote(dc.Domain) +
+					" is also " + indexed("Set", j) + " with certificate " + strconv.Quote(in.Set[j].CertificateID) +
+					" (domains are compared case-insensitively)"}
+			}
+			continue
+		}
+		seen[key] = i
+		set = append(set, dc)
+	}
+	removed := map[string]bool{}
+	for i, d := range in.Remove {
+		field := indexed("Remove", i)
+		if err := validate.ID(field, d); err != nil {
+			return nil, nil, err
+		}
+		key := strings.ToLower(d)
+		if j, ok := seen[key]; ok {
+			return nil, nil, &alicloud.ValidationError{Field: field, Reason: strconv.Quote(d) + " is also " +
+				indexed("Set", j) + " (domains are compared case-insensitively)"}
+		}
+		if !removed[key] {
+			removed[key] = true
+			remove = append(remove, d)
+		}
+	}
+	return set, remove, nil
+}
+
+// planRotation computes the plan from the listener's additional
+// certificates (keyed by lower-cased domain).
+func planRotation(acceleratorID, listenerID string, set []DomainCertificate, remove []string,
+	certs map[string]ListenerCertificate) RotationPlan {
+	p := RotationPlan{AcceleratorID: acceleratorID, ListenerID: listenerID}
+	var associate []DomainCertificate
+	var dissociate []string
+	for _, dc := range set {
+		cur, ok := certs[strings.ToLower(dc.Domain)]
+		switch {
+		case !ok:
+			associate = append(associate, dc)
+		case cur.CertificateID == dc.CertificateID:
+			p.Unchanged = append(p.Unchanged, dc.Domain)
+		default:
+			p.Update = append(p.Update, PlannedUpdate{Domain: dc.Domain, CertificateID: dc.CertificateID,
+				CurrentCertificateID: cur.CertificateID})
+		}
+	}
+	for _, d := range remove {
+		if _, ok := certs[strings.ToLower(d)]; ok {
+			dissociate = append(dissociate, d)
+		} else {
+			p.AlreadyDissociated = append(p.AlreadyDissociated, d)
+		}
+	}
+	p.Associate = slices.Collect(slices.Chunk(associate, MaxDomainsPerCall))
+	p.Dissociate = slices.Collect(slices.Chunk(dissociate, MaxDomainsPerCall))
+	return p
+}
+
+// rotation is one run of RotateCertificates.
+type rotation struct {
+	c       *Client
+	in      *RotateCertificatesInput
+	set     []DomainCertificate
+	remove  []string
+	maxWait time.Duration
+	opts    alicloud.WaiterOptions
+	out     *RotateCertificatesOutput
+	calls   int    // write calls finished (accepted and waited for)
+	step    string // the step under way, for errors
+	token   string // the token of the call under way, for errors
+}
+
+// plan lists the listener and makes the plan. A certificate that is not
+// active means a change is still under way (an interrupted run's, say):
+// planning on it could repeat that change, so it first waits for the
+// listener and accelerator to settle and lists again.
+func (r *rotation) plan(ctx context.Context) (RotationPlan, error) {
+	certs, err := r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID)
+	if err != nil {
+		return RotationPlan{}, err
+	}
+	for _, cert := range certs {
+		if !strings.EqualFold(cert.State, StateActive) {
+			if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{}, r.maxWait, r.opts, true); err != nil {
+				return RotationPlan{}, err
+			}
+			if certs, err = r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID); err != nil {
+				return RotationPlan{}, err
+			}
+			break
+		}
+	}
+	return planRotation(r.in.AcceleratorID, r.in.ListenerID, r.set, r.remove, certs), nil
+}
+
+// precheck sends each planned Update with DryRun. Dry runs change
+// nothing, so they get tokens of their own (generated), never a real
+// call's.
+func (r *rotation) precheck(ctx context.Context) error {
+	for _, u := range r.out.Plan.Update {
+		if _, err := r.c.change(ctx, opUpdate, r.in.AcceleratorID, r.in.ListenerID, "", true,
+			updateParams(u.Domain, u.CertificateID)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *rotation) apply(ctx context.Context) error {
+	p := r.out.Plan
+	for _, u := range p.Update {
+		dc := DomainCertificate{Domain: u.Domain, CertificateID: u.CertificateID}
+		err := r.change(ctx, alicloud.StepUpdate, opUpdate, []string{dc.Domain}, pairItems([]DomainCertificate{dc}),
+			domainWant{served: []DomainCertificate{dc}}, updateParams(u.Domain, u.CertificateID))
+		if err != nil {
+			return err
+		}
+		r.out.Updated = append(r.out.Updated, u.Domain)
+	}
+	for _, batch := range p.Associate {
+		domains := make([]string, len(batch))
+		for i, dc := range batch {
+			domains[i] = dc.Domain
+		}
+		if err := r.change(ctx, alicloud.StepAssociate, opAssociate, domains, pairItems(batch),
+			domainWant{served: batch}, associateParams(batch)); err != nil {
+			return err
+		}
+		r.out.Associated = append(r.out.Associated, domains...)
+	}
+	for _, batch := range p.Dissociate {
+		if err := r.change(ctx, alicloud.StepDissociate, opDissociate, batch, batch,
+			domainWant{absent: batch}, dissociateParams(batch)); err != nil {
+			return err
+		}
+		r.out.Dissociated = append(r.out.Dissociated, batch...)
+	}
+	if p.Calls() == 0 {
+		// Nothing to do: like the ...AndWait methods, return only when the
+		// accelerator takes the next change.
+		r.step = alicloud.StepWait
+		if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{}, r.maxWait, r.opts, true); err != nil {
+			return r.fail(ctx, err)
+		}
+	}
+	return nil
+}
+
+// change makes one planned call, with a token derived from the base and
+// the call's items, and waits until it has taken effect.
+func (r *rotation) change(ctx context.Context, step, op string, domains, items []string, want domainWant,
+	params []signer.Param) error {
+	r.step = step
+	r.token = derivedToken(r.out.ClientToken, op, r.in.AcceleratorID, r.in.ListenerID, items)
+	res, err := r.c.change(ctx, op, r.in.AcceleratorID, r.in.ListenerID, r.token, false, params...)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	r.report(ctx, alicloud.ProgressEvent{Step: step, Items: domains, ClientToken: r.token})
+	r.step = alicloud.StepWait
+	if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, want, r.maxWait, r.opts, false); err != nil {
+		return r.fail(ctx, withToken(res.ClientToken, err))
+	}
+	r.calls++
+	return nil
+}
+
+func (r *rotation) fail(ctx context.Context, err error) error {
+	e := &RotationError{AcceleratorID: r.in.AcceleratorID, ListenerID: r.in.ListenerID, ClientToken: r.out.ClientToken,
+		Step: r.step, CallClientToken: r.token, Err: err}
+	e.Done = *r.out
+	e.Done.Updated = slices.Clone(r.out.Updated)
+	e.Done.Associated = slices.Clone(r.out.Associated)
+	e.Done.Dissociated = slices.Clone(r.out.Dissociated)
+	for _, dc := range r.set {
+		if !slices.Contains(r.out.Updated, dc.Domain) && !slices.Contains(r.out.Associated, dc.Domain) &&
+			!slices.Contains(r.out.Unchanged, dc.Domain) {
+			e.NotServed = append(e.NotServed, dc.Domain)
+		}
+	}
+	for _, d := range r.remove {
+		if !slices.Contains(r.out.Dissociated, d) && !slices.Contains(r.out.AlreadyDissociated, d) {
+			e.NotDissociated = append(e.NotDissociated, d)
+		}
+	}
+	r.report(ctx, alicloud.ProgressEvent{Step: r.step, Items: nil, ClientToken: r.token, Err: err})
+	return e
+}
+
+// onPoll reports every poll of the rotation's waits.
+func (r *rotation) onPoll(o *alicloud.WaiterOptions) {
+	prev := o.OnPoll
+	o.OnPoll = func(p alicloud.WaitPoll) {
+		if prev != nil {
+			prev(p)
+		}
+		r.report(context.Background(), alicloud.ProgressEvent{Step: alicloud.StepWait, Poll: &p})
+	}
+}
+
+// report completes ev, passes it to the Progress callback and logs it.
+func (r *rotation) report(ctx context.Context, ev alicloud.ProgressEvent) {
+	ev.Service, ev.Operation, ev.ListenerID = ServiceName, "RotateCertificates", r.in.ListenerID
+	ev.Done, ev.Total = r.calls, r.out.Plan.Calls()
+	if r.in.Progress != nil {
+		r.in.Progress(ev)
+	}
+	l := r.c.logger
+	level := slog.LevelInfo
+	switch {
+	case ev.Err != nil:
+		level = slog.LevelWarn
+	case ev.Step == alicloud.StepWait:
+		level = slog.LevelDebug
+	}
+	if l == nil || !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("accelerator", r.in.AcceleratorID), slog.String("listener", ev.ListenerID),
+		slog.String("step", ev.Step), slog.Int("done", ev.Done), slog.Int("total", ev.Total)}
+	if len(ev.Items) > 0 {
+		attrs = append(attrs, slog.Any("domains", ev.Items))
+	}
+	if ev.ClientToken != "" {
+		attrs = append(attrs, slog.String("client_token", ev.ClientToken))
+	}
+	if ev.Poll != nil {
+		attrs = append(attrs, slog.Int("poll", ev.Poll.Poll), slog.String("pending", ev.Poll.Pending))
+	}
+	if ev.Err != nil {
+		attrs = append(attrs, slog.String("error", ev.Err.Error()))
+	}
+	l.LogAttrs(ctx, level, "ga rotation "+ev.Step, attrs...)
+}
