@@ -13,6 +13,12 @@
 // keeps its raw output in bench/results.txt (benchstat reads it), and
 // reports the median of the N runs of each benchmark. With -from it
 // rebuilds the report from a saved results.txt without running anything.
+//
+// With -rotation it runs the rotation benchmark alone
+// (go test -bench '^BenchmarkRotate$'), replaces the rotation lines of the
+// saved results.txt with the new ones (marked, with the date, command and
+// load of that run, which the page states) and rebuilds the report from it:
+// the other sections keep the figures of their own run.
 package main
 
 import (
@@ -36,8 +42,24 @@ func main() {
 		out       = flag.String("out", "../BENCHMARKS.md", "the report, relative to bench/")
 		svg       = flag.String("svg", "benchmarks.svg", "the chart, relative to bench/")
 		raw       = flag.String("raw", "results.txt", "where the raw go test output is kept, relative to bench/")
+		rotation  = flag.Bool("rotation", false, "run the rotation benchmark alone and merge its results into the saved raw output")
 	)
 	flag.Parse()
+	if *rotation {
+		if *from != "" {
+			fmt.Fprintln(os.Stderr, "report: -rotation and -from exclude each other")
+			os.Exit(2)
+		}
+		err := checkBenchDir()
+		if err == nil {
+			err = runRotation(*count, *benchtime, *raw)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "report:", err)
+			os.Exit(1)
+		}
+		*from = *raw
+	}
 	if err := run(*count, *benchtime, *from, *out, *svg, *raw); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
@@ -80,6 +102,7 @@ func run(count int, benchtime, from, out, svgPath, rawPath string) error {
 		return fmt.Errorf("no benchmark results found")
 	}
 	r := newReport(res, m)
+	r.rotationRun = machineFromPrefix(output, rotationMetaPrefix)
 	chart := r.svg()
 	if err := os.WriteFile(svgPath, []byte(chart), 0o644); err != nil {
 		return err
@@ -195,9 +218,11 @@ func loadavg() string {
 // -from reproduces the same report.
 const metaPrefix = "# report: "
 
-func (m machine) header() []byte {
+func (m machine) header() []byte { return m.headerWith(metaPrefix) }
+
+func (m machine) headerWith(prefix string) []byte {
 	var b bytes.Buffer
-	kv := func(k, v string) { fmt.Fprintf(&b, "%s%s=%s\n", metaPrefix, k, v) }
+	kv := func(k, v string) { fmt.Fprintf(&b, "%s%s=%s\n", prefix, k, v) }
 	kv("cpu", m.CPU)
 	kv("cpus", fmt.Sprint(m.CPUs))
 	kv("gomaxprocs", fmt.Sprint(m.Procs))
@@ -212,10 +237,12 @@ func (m machine) header() []byte {
 	return b.Bytes()
 }
 
-func machineFromResults(output []byte) machine {
+func machineFromResults(output []byte) machine { return machineFromPrefix(output, metaPrefix) }
+
+func machineFromPrefix(output []byte, prefix string) machine {
 	var m machine
 	for line := range strings.SplitSeq(string(output), "\n") {
-		rest, ok := strings.CutPrefix(line, metaPrefix)
+		rest, ok := strings.CutPrefix(line, prefix)
 		if !ok {
 			continue
 		}
@@ -246,4 +273,58 @@ func machineFromResults(output []byte) machine {
 		}
 	}
 	return m
+}
+
+// rotationMetaPrefix marks the description of a separate rotation run in
+// results.txt, and rotationLine the lines of its results.
+const (
+	rotationMetaPrefix = "# rotation: "
+	rotationLine       = "BenchmarkRotate/"
+)
+
+// runRotation runs the rotation benchmark alone and merges its results
+// into the raw output at rawPath (which must exist: the other sections
+// come from it).
+func runRotation(count int, benchtime, rawPath string) error {
+	saved, err := os.ReadFile(rawPath)
+	if err != nil {
+		return fmt.Errorf("-rotation merges into the saved results: %w", err)
+	}
+	m := probeMachine()
+	m.Command = fmt.Sprintf("go -C bench run ./cmd/report -rotation -count %d -benchtime %s", count, benchtime)
+	m.LoadBefore = loadavg()
+	start := time.Now()
+	out, err := goTest(".", "-run", "^$", "-bench", "^BenchmarkRotate$", "-benchmem",
+		"-count", fmt.Sprint(count), "-benchtime", benchtime, ".")
+	if err != nil {
+		return err
+	}
+	m.LoadAfter = loadavg()
+	m.Duration = time.Since(start).Round(time.Second)
+	merged := mergeRotation(saved, out, m)
+	if !bytes.Contains(merged, []byte(rotationLine)) {
+		return fmt.Errorf("the rotation benchmark reported no results")
+	}
+	return os.WriteFile(rawPath, merged, 0o644)
+}
+
+// mergeRotation returns saved without its rotation lines and rotation
+// description, followed by the description m and the rotation lines of out.
+func mergeRotation(saved, out []byte, m machine) []byte {
+	var b bytes.Buffer
+	for line := range strings.Lines(string(saved)) {
+		if !strings.HasPrefix(line, rotationLine) && !strings.HasPrefix(line, rotationMetaPrefix) {
+			b.WriteString(line)
+		}
+	}
+	if b.Len() > 0 && !bytes.HasSuffix(b.Bytes(), []byte("\n")) {
+		b.WriteByte('\n')
+	}
+	b.Write(m.headerWith(rotationMetaPrefix))
+	for line := range strings.Lines(string(out)) {
+		if strings.HasPrefix(line, rotationLine) {
+			b.WriteString(line)
+		}
+	}
+	return b.Bytes()
 }

@@ -16,6 +16,9 @@ type sample struct {
 	BOp    float64
 	Allocs float64
 	HasCPU bool
+	// Metrics are the medians of every unit reported, the custom ones
+	// (b.ReportMetric: "wall/bound", "writes/cert", ...) included.
+	Metrics map[string]float64
 }
 
 var procSuffix = regexp.MustCompile(`-\d+$`)
@@ -48,6 +51,10 @@ func parse(output []byte) map[string]sample {
 	out := make(map[string]sample, len(runs))
 	for name, m := range runs {
 		s := sample{Runs: len(m["ns/op"]), NsOp: median(m["ns/op"]), BOp: median(m["B/op"]), Allocs: median(m["allocs/op"])}
+		s.Metrics = make(map[string]float64, len(m))
+		for unit, v := range m {
+			s.Metrics[unit] = median(v)
+		}
 		if cpu := m["cpu-ns/op"]; len(cpu) > 0 {
 			s.CPUOp, s.HasCPU = median(cpu), true
 		}

@@ -55,6 +55,10 @@ var scenarios = []scenario{
 type report struct {
 	res map[string]sample
 	m   machine
+	// rotationRun describes a separate run of the rotation benchmark alone
+	// whose results were merged in (-rotation); zero when they come from
+	// the main run.
+	rotationRun machine
 }
 
 func newReport(res map[string]sample, m machine) *report { return &report{res: res, m: m} }
@@ -327,6 +331,8 @@ func (r *report) markdown(svgPath, rawPath string) string {
 		}
 	}
 	p("\n")
+
+	b.WriteString(r.rotationMarkdown())
 
 	p("## Notes\n\n")
 	p("- **Concurrency safety.** Under the race detector (`go -C bench test -race -bench . -benchtime 1x`), both official SDKs report data races when one client serves concurrent callers: the legacy `sdk.Client` writes its shared `http.Client.Timeout` and `Transport.DialContext` on every call (`sdk/client.go` `setTimeout`, and `DoActionWithSigner` writes `TLSClientConfig.InsecureSkipVerify`); darabonba's `dara.DoRequest` writes the shared `http.Client.Timeout` on every call (`tea` `dara/core.go`). Their concurrent benchmarks are skipped under `-race`; ours run and pass.\n")

@@ -89,3 +89,86 @@ func TestOutputs(t *testing.T) {
 		}
 	}
 }
+
+const rotationOutput = `BenchmarkRotate/ALB/defaults-2   	       1	 535208432 ns/op	       400.0 bound-ms	       100.0 job-ms	         0 busy-absorbed	         7.250 reads/change	         0 throttled-absorbed	         0 throttled-surfaced	         1.338 wall/bound	         0.1000 writes/cert
+BenchmarkRotate/ALB/defaults-2   	       1	 564036138 ns/op	       400.0 bound-ms	       100.0 job-ms	         0 busy-absorbed	         6.800 reads/change	         2 throttled-absorbed	         0 throttled-surfaced	         1.410 wall/bound	         0.1000 writes/cert
+BenchmarkRotate/ALB/defaults-2   	       1	 505571815 ns/op	       400.0 bound-ms	       100.0 job-ms	         0 busy-absorbed	         7.150 reads/change	         0 throttled-absorbed	         0 throttled-surfaced	         1.264 wall/bound	         0.1000 writes/cert
+BenchmarkRotate/ALB/tuned-2      	       1	 460314902 ns/op	       400.0 bound-ms	       100.0 job-ms	         0 busy-absorbed	         7.450 reads/change	         0 throttled-absorbed	         0 throttled-surfaced	         1.151 wall/bound	         0.1000 writes/cert
+`
+
+func TestParseCustomMetrics(t *testing.T) {
+	res := parse([]byte(rotationOutput))
+	d := res["Rotate/ALB/defaults"]
+	if d.Runs != 3 || d.NsOp != 535208432 || d.metric("wall/bound") != 1.338 || d.metric("reads/change") != 7.15 ||
+		d.metric("writes/cert") != 0.1 || d.metric("throttled-absorbed") != 0 {
+		t.Errorf("defaults: %+v", d)
+	}
+	if v := d.metric("no-such-unit"); v == v {
+		t.Errorf("a metric not reported is %v, want NaN", v)
+	}
+	if n := len(res); n != 2 {
+		t.Errorf("%d results, want 2", n)
+	}
+}
+
+func TestRotationSection(t *testing.T) {
+	out := sampleOutput + rotationOutput
+	r := newReport(parse([]byte(out)), machineFromResults([]byte(out)))
+	r.rotationRun = machineFromPrefix([]byte(out), rotationMetaPrefix)
+	got := map[string]string{}
+	for _, v := range r.rotationTargets() {
+		got[strings.Fields(v.target)[1]+" "+strings.Fields(v.target)[2]] = v.mark()
+	}
+	want := map[string]string{
+		"ALB/defaults: wall": "**missed**", // 1.338 > 1.2
+		"ALB/tuned: wall":    "met",        // 1.151
+		"(ALB): write":       "met",        // 0.1
+		"0 throttled":        "met",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q (all: %v)", k, got[k], w, got)
+		}
+	}
+	md := r.markdown("bench/benchmarks.svg", "bench/results.txt")
+	for _, s := range []string{"## Rotation", "Measured in the same run", "| 535 ms | 400 ms | 1.34× | 0.100 | 7.15 | 0 | 0.0 | 0.0 |",
+		"| 460 ms | 400 ms | 1.15× |", "compressed** by 70", "200 per 857 ms", "compressed to 14 ms and 143 ms", "(25 ms; 1.75 s", "**GA is not measured yet**", "| 1.34× (535 ms vs 400 ms) | **missed** |", "| 1.15× (460 ms vs 400 ms) | met |", "Median of 3 runs"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("markdown lacks %q", s)
+		}
+	}
+
+	// Without rotation results, no section.
+	r = newReport(parse([]byte(sampleOutput)), machineFromResults([]byte(sampleOutput)))
+	if md := r.markdown("a.svg", "r.txt"); strings.Contains(md, "## Rotation") {
+		t.Error("a Rotation section without rotation results")
+	}
+}
+
+func TestMergeRotation(t *testing.T) {
+	old := sampleOutput + "# rotation: date=old\n" + "BenchmarkRotate/ALB/tuned-2 1 1 ns/op 9 wall/bound\n"
+	m := machine{Date: "2026-12-01 10:00 UTC", Command: "go -C bench run ./cmd/report -rotation", LoadBefore: "1 1 1", LoadAfter: "2 2 2"}
+	merged := mergeRotation([]byte(old), []byte("goos: linux\n"+rotationOutput+"PASS\nok bench 3s\n"), m)
+	s := string(merged)
+	if strings.Contains(s, "date=old") || strings.Contains(s, "9 wall/bound") || strings.Contains(s, "PASS\nok bench") {
+		t.Errorf("the old rotation lines or the new run's chatter remain:\n%s", s)
+	}
+	if !strings.HasPrefix(s, sampleOutput) {
+		t.Error("the other results were not kept as they were")
+	}
+	res := parse(merged)
+	if res["Rotate/ALB/defaults"].Runs != 3 || res["ALBDissociate/seq/floor"].Runs != 3 {
+		t.Errorf("merged results: %v", res)
+	}
+	r := newReport(res, machineFromResults(merged))
+	r.rotationRun = machineFromPrefix(merged, rotationMetaPrefix)
+	md := r.markdown("a.svg", "r.txt")
+	for _, want := range []string{"**Measured separately**", "2026-12-01 10:00 UTC", "`go -C bench run ./cmd/report -rotation`", "before 1 1 1, after 2 2 2"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	if r.m.Date != "" || r.m.CPU != "Test CPU" {
+		t.Errorf("the main run's description was changed: %+v", r.m)
+	}
+}

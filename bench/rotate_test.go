@@ -1,0 +1,392 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/alb"
+	"github.com/listenercerts/alicloud/alicloudtest"
+)
+
+// Rotation benchmarks: many certificates rotated on many listeners at once,
+// through one client, against an emulator whose rate limits are ON and
+// whose jobs take time. Unlike the per-call benchmarks these measure the
+// SDK's orchestration (batching, waiting, retrying), not its CPU cost, so
+// the emulator runs in-process: a fresh one per iteration with the options
+// of the scenario (the child process serves one fixed configuration), its
+// Stats read directly, and its work (microseconds per request) is noise
+// against job delays of a fifth of a second.
+//
+// Time is compressed: the job delays are the production ones divided by
+// timeScale, and everything else that is time is divided by the same
+// factor, so that the run keeps production's proportions:
+//
+//   - the quotas (the emulator's and the client's limiter): 200 requests
+//     per 60 s/timeScale per account and operation, the documented quota,
+//     compressed. Uncompressed, the bucket's 200 tokens would last the
+//     whole run while its refill (3.3/s) would be timeScale times too slow
+//     relative to the jobs: whether it binds would be an artefact of the
+//     compression;
+//   - the SDK's waiter delays: its defaults (1 s first poll, 10 s cap)
+//     divided by timeScale, which is what a user of the defaults gets in
+//     production, relative to the job;
+//   - the SDK's retry delays (throttling and busy backoff), likewise.
+const (
+	rotationListeners = 10 // listeners rotated concurrently, one goroutine each
+	rotationCerts     = 20 // certificates added and removed on each
+
+	// albRotationJobDelay is how long each ALB job (Associate or
+	// Dissociate) runs: 200 ms, a compression of 35. Shorter jobs make the
+	// round quicker but weigh the round trips, a few milliseconds each on a
+	// loaded machine, more against the jobs than production's (tens of
+	// milliseconds against 5–10 s).
+	albRotationJobDelay = 200 * time.Millisecond
+	// timeScale is production's ALB job delay over the benchmark's.
+	timeScale = float64(alicloudtest.ProductionALBJobDelay) / float64(albRotationJobDelay)
+
+	// The documented quota of every operation measured (ALB publishes 200
+	// per 60 s for Associate and Dissociate; the emulator applies the same
+	// to the others, whose quotas are not published), per account.
+	quotaRequests = 200
+	quotaPeriod   = time.Minute
+)
+
+// compress divides a production duration by timeScale.
+func compress(d time.Duration) time.Duration {
+	return time.Duration(math.Round(float64(d) / timeScale))
+}
+
+// waiterConfig is a waiter configuration of the rotations.
+type waiterConfig struct {
+	name string
+	opt  func(o *alicloud.WaiterOptions)
+}
+
+// rotationWaiters are the two waiter configurations measured:
+//
+//   - defaults: the SDK's defaults (first poll after 1 s, each delay half
+//     as long again, jittered ±25 %, capped at 10 s), compressed: what a
+//     user who leaves WaiterOptions alone gets in production, relative to
+//     a 7 s job. Polls at about 0.14, 0.35, 0.67, 1.14, 1.85 job delays:
+//     the poll that sees the job done comes 0–85 % (typically ~15 %) after
+//     it ended;
+//   - tuned: a steady poll every quarter of the job delay (MinDelay =
+//     MaxDelay = job/4; 1.75 s for a 7 s job): a job is seen done at most
+//     about a quarter job (on average an eighth) after it ended, at the
+//     cost of more polls. A first poll at the expected job time followed
+//     by brisk polls would do better still, but WaiterOptions cannot say
+//     that: MaxDelay is raised to MinDelay.
+var rotationWaiters = []waiterConfig{
+	{"defaults", func(o *alicloud.WaiterOptions) {
+		o.MinDelay = compress(alicloud.DefaultWaiterMinDelay)
+		o.MaxDelay = compress(alicloud.DefaultWaiterMaxDelay)
+	}},
+	{"tuned", func(o *alicloud.WaiterOptions) {
+		o.MinDelay = albRotationJobDelay / 4
+		o.MaxDelay = albRotationJobDelay / 4
+	}},
+}
+
+// rotationRetry is the SDK's default retry policy with its delays compressed.
+func rotationRetry() alicloud.RetryPolicy {
+	return alicloud.RetryPolicy{
+		BaseDelay:         compress(alicloud.DefaultBaseDelay),
+		MaxDelay:          compress(alicloud.DefaultMaxDelay),
+		ConflictBaseDelay: compress(alicloud.DefaultConflictBaseDelay),
+		ConflictMaxDelay:  compress(alicloud.DefaultConflictMaxDelay),
+		MaxConflictWait:   compress(alicloud.DefaultMaxConflictWait),
+	}
+}
+
+// quota is one operation's token bucket: capacity n, refilled at n per per.
+type quota struct {
+	n   int
+	per time.Duration
+}
+
+// rotationQuota is the documented quota, compressed.
+func rotationQuota() quota { return quota{quotaRequests, compress(quotaPeriod)} }
+
+// time is the least time in which `requests` requests fit the bucket,
+// starting full.
+func (q quota) time(requests int) time.Duration {
+	if requests <= q.n {
+		return 0
+	}
+	return time.Duration(float64(requests-q.n) / float64(q.n) * float64(q.per))
+}
+
+// rotationBound is the least wall time of a rotation round, from first
+// principles: the longest of
+//
+//   - the jobs: a listener runs one job at a time and the rotation waits for
+//     each, so the time is the sum of the delays of the jobs that must run
+//     one after the other (for ALB, per listener, ceil(add/15) Associate
+//     then ceil(remove/15) Dissociate jobs; listeners run in parallel);
+//   - the quota of each operation: the least number of requests the round
+//     needs of it, beyond the bucket's capacity, at the refill rate.
+//
+// Round trips (well under a millisecond on loopback) are left out.
+type rotationBound struct {
+	Jobs        time.Duration  // the sequential job time
+	MinRequests map[string]int // the least requests of each operation
+	Quota       quota
+}
+
+func (b rotationBound) quotaTime() time.Duration {
+	var t time.Duration
+	for _, n := range b.MinRequests {
+		t = max(t, b.Quota.time(n))
+	}
+	return t
+}
+
+func (b rotationBound) total() time.Duration { return max(b.Jobs, b.quotaTime()) }
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// albRotationBound is the bound of rotating add certificates in and remove
+// out on each of listeners listeners.
+func albRotationBound(listeners, add, remove int, jobDelay time.Duration, q quota) rotationBound {
+	assoc, dissoc := ceilDiv(add, alb.MaxCertificatesPerCall), ceilDiv(remove, alb.MaxCertificatesPerCall)
+	return rotationBound{
+		Jobs: time.Duration(assoc+dissoc) * jobDelay,
+		MinRequests: map[string]int{
+			albAssociate:  listeners * assoc,
+			albDissociate: listeners * dissoc,
+			// One listing to plan, then one poll per job that finds it done.
+			albList: listeners * (1 + assoc + dissoc),
+		},
+		Quota: q,
+	}
+}
+
+const (
+	albAssociate  = "AssociateAdditionalCertificatesWithListener"
+	albDissociate = dissociate
+	albList       = "ListListenerCertificates"
+	albJobs       = "ListAsynJobs"
+)
+
+// rotationLimiter is the client-side limiter: the same compressed quota as
+// the emulator's for every operation of the service, so that the client
+// paces itself as it would against the real quotas.
+func rotationLimiter(service string, ops []string, q quota) alicloud.RateLimiter {
+	overrides := map[string]alicloud.Quota{}
+	for _, op := range ops {
+		overrides[service+"/"+op] = alicloud.Quota{Requests: q.n, Per: q.per}
+	}
+	return alicloud.NewRateLimiter(overrides)
+}
+
+// rotationTally is what one round cost, from the emulator's counters and
+// the callers' errors.
+type rotationTally struct {
+	wall              time.Duration
+	writes, reads     int // requests of the write and read operations, retries included
+	changes           int // jobs (ALB) or changes (GA) the emulator started
+	certs             int // certificates added and removed
+	throttledSurfaced int // callers' errors matching alicloud.ErrThrottled
+	throttledAbsorbed int // the emulator's Throttling answers the client retried
+	busyAbsorbed      int // the emulator's busy answers the client retried
+}
+
+// rotationMetrics sums the rounds of a benchmark and reports the custom
+// metrics, per round (averages over b.N).
+type rotationMetrics struct {
+	rounds int
+	sum    rotationTally
+	bound  time.Duration
+	job    time.Duration // the delay of a job
+}
+
+func (m *rotationMetrics) add(t rotationTally) {
+	m.rounds++
+	m.sum.wall += t.wall
+	m.sum.writes += t.writes
+	m.sum.reads += t.reads
+	m.sum.changes += t.changes
+	m.sum.certs += t.certs
+	m.sum.throttledSurfaced += t.throttledSurfaced
+	m.sum.throttledAbsorbed += t.throttledAbsorbed
+	m.sum.busyAbsorbed += t.busyAbsorbed
+}
+
+func (m *rotationMetrics) report(b *testing.B) {
+	s, n := m.sum, float64(m.rounds)
+	b.ReportMetric(float64(s.wall)/n/float64(m.bound), "wall/bound")
+	b.ReportMetric(float64(m.bound)/float64(time.Millisecond), "bound-ms")
+	b.ReportMetric(float64(m.job)/float64(time.Millisecond), "job-ms")
+	b.ReportMetric(float64(s.writes)/float64(s.certs), "writes/cert")
+	b.ReportMetric(float64(s.reads)/float64(s.changes), "reads/change")
+	b.ReportMetric(float64(s.throttledSurfaced)/n, "throttled-surfaced")
+	b.ReportMetric(float64(s.throttledAbsorbed)/n, "throttled-absorbed")
+	b.ReportMetric(float64(s.busyAbsorbed)/n, "busy-absorbed")
+}
+
+// BenchmarkRotate rotates rotationCerts certificates (that many added, that
+// many removed) on each of rotationListeners listeners concurrently: one
+// client, one goroutine and one RotateCertificates per listener. ns/op is
+// the wall time of a round (all rotations done). Custom metrics:
+//
+//   - wall/bound: the wall time over the least time the quotas and job
+//     delays allow (rotationBound);
+//   - writes/cert: write requests (retries included) per certificate
+//     changed; the least for 20 is ceil(20/15)/20 = 0.1;
+//   - reads/change: read requests (the planning listing and every poll,
+//     retries included) per job completed;
+//   - throttled-surfaced: rotations that returned a throttling error (must
+//     be 0); throttled-absorbed and busy-absorbed: the emulator's Throttling
+//     and busy answers, which the client retried.
+func BenchmarkRotate(b *testing.B) {
+	for _, w := range rotationWaiters {
+		b.Run("ALB/"+w.name, func(b *testing.B) { benchmarkRotateALB(b, w) })
+	}
+}
+
+func benchmarkRotateALB(b *testing.B, w waiterConfig) {
+	q := rotationQuota()
+	m := rotationMetrics{job: albRotationJobDelay,
+		bound: albRotationBound(rotationListeners, rotationCerts, rotationCerts, albRotationJobDelay, q).total()}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		r := newALBRotation(b, q)
+		b.StartTimer()
+		errs, wall := r.run(w)
+		b.StopTimer()
+		m.add(r.check(b, errs, wall))
+		r.srv.Close()
+	}
+	m.report(b)
+}
+
+// albRotation is one round: an emulator seeded with the listeners, and a
+// client for it.
+type albRotation struct {
+	srv    *alicloudtest.Server
+	client *alb.Client
+	inputs []*alb.RotateCertificatesInput
+}
+
+func newALBRotation(b testing.TB, q quota) *albRotation {
+	seed := alicloudtest.SeedALB{}
+	var inputs []*alb.RotateCertificatesInput
+	for i := range rotationListeners {
+		id := "lsn-rot-" + strconv.Itoa(i)
+		in := &alb.RotateCertificatesInput{ListenerID: id}
+		for j := range rotationCerts {
+			in.Add = append(in.Add, fmt.Sprintf("cert-%d-new-%d", i, j))
+			in.Remove = append(in.Remove, fmt.Sprintf("cert-%d-old-%d", i, j))
+		}
+		inputs = append(inputs, in)
+		seed.Listeners = append(seed.Listeners, alicloudtest.ALBListener{
+			ID: id, Protocol: "HTTPS", DefaultCertificateID: fmt.Sprintf("cert-%d-default", i),
+			AdditionalCertificateIDs: slices.Clone(in.Remove),
+		})
+	}
+	srv := alicloudtest.NewServer(
+		alicloudtest.WithRateLimit("", q.n, q.per),
+		alicloudtest.WithALBAssociateDelay(albRotationJobDelay),
+		alicloudtest.WithALBDissociateDelay(albRotationJobDelay),
+		alicloudtest.WithSeed(alicloudtest.Seed{ALB: seed}),
+	)
+	b.Cleanup(srv.Close)
+	cfg := srv.Config()
+	cfg.Retry = rotationRetry()
+	cfg.RateLimiter = rotationLimiter(alb.ServiceName, []string{albAssociate, albDissociate, albList, albJobs}, q)
+	client, err := alb.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &albRotation{srv: srv, client: client, inputs: inputs}
+}
+
+// run rotates every listener at once and returns the rotations' errors and
+// the wall time.
+func (r *albRotation) run(w waiterConfig) ([]error, time.Duration) {
+	ctx := context.Background()
+	errs := make([]error, len(r.inputs))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, in := range r.inputs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = r.client.RotateCertificates(ctx, in, time.Minute, w.opt)
+		}()
+	}
+	wg.Wait()
+	return errs, time.Since(start)
+}
+
+// check checks the outcome of a round and tallies its cost.
+func (r *albRotation) check(b testing.TB, errs []error, wall time.Duration) rotationTally {
+	t := rotationTally{wall: wall}
+
+	for i, err := range errs {
+		switch {
+		case errors.Is(err, alicloud.ErrThrottled):
+			t.throttledSurfaced++
+			b.Errorf("listener %s: throttling surfaced: %v", r.inputs[i].ListenerID, err)
+		case err != nil:
+			b.Fatalf("listener %s: %v", r.inputs[i].ListenerID, err)
+		}
+	}
+	for _, in := range r.inputs {
+		l, _ := r.srv.ALB.Listener(in.ListenerID)
+		var got []string
+		for _, c := range l.Certificates {
+			if !c.IsDefault {
+				got = append(got, c.ID+" "+c.Status)
+			}
+		}
+		want := make([]string, len(in.Add))
+		for j, id := range in.Add {
+			want[j] = id + " " + alicloudtest.ALBCertificateAssociated
+		}
+		if slices.Sort(got); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			b.Fatalf("listener %s ends with %v, want %v", in.ListenerID, got, want)
+		}
+	}
+
+	s := r.srv.Stats()
+	t.writes = s.RequestsByAction[albAssociate] + s.RequestsByAction[albDissociate]
+	t.reads = s.RequestsByAction[albList] + s.RequestsByAction[albJobs]
+	t.changes = s.ActionsByAction[albAssociate] + s.ActionsByAction[albDissociate]
+	t.certs = len(r.inputs) * 2 * rotationCerts
+	t.throttledAbsorbed = s.Throttled
+	t.busyAbsorbed = s.ErrorsByCode[alicloudtest.CodeALBListenerIncorrectStatus] + s.ErrorsByCode[alicloudtest.CodeALBListenerConfiguring]
+	if other := s.Requests - t.writes - t.reads; other != 0 {
+		b.Fatalf("%d requests of other operations: %v", other, s.RequestsByAction)
+	}
+	return t
+}
+
+func TestRotationBound(t *testing.T) {
+	q := quota{200, time.Second}
+	b := albRotationBound(10, 20, 20, 200*time.Millisecond, q)
+	if b.Jobs != 800*time.Millisecond || b.quotaTime() != 0 || b.total() != 800*time.Millisecond {
+		t.Errorf("20 in, 20 out, 200 ms jobs: jobs %v, quota %v, total %v; want 800ms, 0, 800ms", b.Jobs, b.quotaTime(), b.total())
+	}
+	if got := b.MinRequests; got[albAssociate] != 20 || got[albDissociate] != 20 || got[albList] != 50 {
+		t.Errorf("least requests %v", got)
+	}
+	// 16 in, 15 out: 2 + 1 jobs; a bucket of 10 per second: the 40 listings
+	// (1 + 3 per listener) need 3 s beyond the first 10.
+	b = albRotationBound(10, 16, 15, 100*time.Millisecond, quota{10, time.Second})
+	if b.Jobs != 300*time.Millisecond || b.quotaTime() != 3*time.Second || b.total() != 3*time.Second {
+		t.Errorf("16 in, 15 out, 100 ms jobs, 10/s: jobs %v, quota %v, total %v; want 300ms, 3s, 3s", b.Jobs, b.quotaTime(), b.total())
+	}
+	if d := compress(alicloudtest.ProductionALBJobDelay); d != albRotationJobDelay {
+		t.Errorf("compress(production job) = %v, want %v", d, albRotationJobDelay)
+	}
+}
