@@ -3,7 +3,6 @@ package alicloud
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -183,7 +182,9 @@ func (p *credentialsGoProvider) MarshalJSON() ([]byte, error) { return json.Mars
 // LogValue logs p as its String.
 func (p *credentialsGoProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
-var errNoCredentials = errors.New("alicloud: the credential chain returned no AccessKey")
+// errNoCredentials: the chain answered without an AccessKey pair. It
+// matches ErrUnauthorized: nothing can be signed.
+var errNoCredentials error = &credentialsError{msg: "alicloud: the credential chain returned no AccessKey"}
 
 // Retrieve returns the chain's current credentials. When the default
 // chain finds none at all, the error is a short *ValidationError naming
@@ -266,7 +267,8 @@ func credentialsGoError(err error) error {
 func credentialSourceConfigured() bool {
 	for _, name := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
 		"ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_CREDENTIALS_URI",
-		"ALIBABA_CLOUD_CONFIG_FILE", "ALIBABA_CLOUD_CREDENTIALS_FILE"} {
+		"ALIBABA_CLOUD_CONFIG_FILE", "ALIBABA_CLOUD_CREDENTIALS_FILE", "ALIBABA_CLOUD_PROFILE",
+		"ALIBABA_CLOUD_ECS_METADATA"} {
 		if os.Getenv(name) != "" {
 			return true
 		}

@@ -36,7 +36,9 @@ const (
 // They do not count against MaxAttempts. This is what the services need:
 // a listener is busy for seconds after every certificate change, and a
 // second change in that window is refused. DisableConflictRetry returns them
-// at once instead (they match ErrConflict).
+// at once instead (they match ErrConflict). IncorrectStatus.Listener naming
+// a [Stopped] listener is not retried: a stopped listener does not start by
+// itself.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts including the first; 0
 	// means DefaultMaxAttempts, 1 disables retries.

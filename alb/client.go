@@ -37,6 +37,7 @@ package alb
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/transport"
@@ -63,8 +64,17 @@ var service = transport.Service{
 		}
 		return "alb." + region + ".aliyuncs.com"
 	},
-	IsConflict: func(code string) bool {
-		return code == "ResourceInConfiguring.Listener" || code == "IncorrectStatus.Listener"
+	IsConflict: func(code, message string) bool {
+		switch code {
+		case "ResourceInConfiguring.Listener":
+			return true
+		case "IncorrectStatus.Listener":
+			// "The status of lsn-… [Configuring] is incorrect." passes in
+			// seconds (so does Provisioning); a Stopped listener stays so
+			// until someone starts it: retrying that for minutes helps nobody.
+			return !strings.Contains(message, "[Stopped]")
+		}
+		return false
 	},
 	RegionRequired: true,
 }

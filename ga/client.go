@@ -74,7 +74,7 @@ var service = transport.Service{
 		}
 		return "ga." + RegionID + ".aliyuncs.com"
 	},
-	IsConflict: func(code string) bool {
+	IsConflict: func(code, _ string) bool {
 		return strings.HasPrefix(code, "StateError.") || code == "NotActive.Listener"
 	},
 }

@@ -117,7 +117,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 
 		var delay time.Duration
 		switch {
-		case !c.retry.DisableConflictRetry && c.isBusy(code):
+		case !c.retry.DisableConflictRetry && c.isBusy(apiErr):
 			left := c.retry.MaxConflictWait - c.now().Sub(start)
 			if left <= 0 {
 				c.log(ctx, op, *res, began, code, 0)
@@ -200,10 +200,13 @@ func (c *Client) busyBackoff(n int) time.Duration {
 // applying an earlier change (or this ClientToken is still being processed).
 var busyCodes = map[string]bool{"IdempotenceProcessing": true, "SystemBusy": true}
 
-// isBusy reports whether code means "busy, try again later": the codes of
-// both services and those of this one.
-func (c *Client) isBusy(code string) bool {
-	return busyCodes[code] || (c.svc.IsConflict != nil && c.svc.IsConflict(code))
+// isBusy reports whether the answer e means "busy, try again later": the
+// codes of both services and those of this one.
+func (c *Client) isBusy(e *alicloud.APIError) bool {
+	if e == nil {
+		return false
+	}
+	return busyCodes[e.Code] || (c.svc.IsConflict != nil && c.svc.IsConflict(e.Code, e.Message))
 }
 
 // retryCodes are retried whatever the HTTP status.

@@ -69,8 +69,24 @@ func (c *Client) observeAttempt(ctx context.Context, res Result, began time.Time
 	c.observer.Attempt(st.obsCtx, alicloud.AttemptInfo{
 		Attempt: res.Attempts, HTTPStatus: res.HTTPStatus, Code: code, RequestID: res.RequestID,
 		Duration: c.now().Sub(began), Backoff: backoff,
-		Throttled: throttled(res.HTTPStatus, code), Busy: c.isBusy(code), Err: st.lastErr,
+		Throttled: throttled(res.HTTPStatus, code), Busy: c.isBusy(apiErrorOf(st.lastErr)), Err: st.lastErr,
 	})
+}
+
+// apiErrorOf finds the *APIError in err's chain of single wrappers (what
+// an attempt returns), without errors.As, which would allocate.
+func apiErrorOf(err error) *alicloud.APIError {
+	for err != nil {
+		if e, ok := err.(*alicloud.APIError); ok {
+			return e
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return nil
+		}
+		err = u.Unwrap()
+	}
+	return nil
 }
 
 // throttled reports an answer refusing an attempt for the rate limit.

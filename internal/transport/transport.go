@@ -34,11 +34,12 @@ type Service struct {
 	Version string // "2020-06-16"
 	// Host returns the default host name for a region; vpc selects the VPC endpoint.
 	Host func(region string, vpc bool) string
-	// IsConflict reports whether an error code of this service means
-	// "resource busy, try again later" (besides IdempotenceProcessing and
-	// SystemBusy, busy for every service); such codes are retried with the
-	// conflict backoff unless RetryPolicy.DisableConflictRetry is set.
-	IsConflict func(code string) bool
+	// IsConflict reports whether an answer of this service (its code and
+	// message) means "resource busy, try again later" (besides
+	// IdempotenceProcessing and SystemBusy, busy for every service); such
+	// answers are retried with the conflict backoff unless
+	// RetryPolicy.DisableConflictRetry is set.
+	IsConflict func(code, message string) bool
 	// RegionRequired makes New validate Config.Region; otherwise it is ignored.
 	RegionRequired bool
 }

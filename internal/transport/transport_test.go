@@ -35,7 +35,7 @@ var testService = Service{
 	Name:       "svc",
 	Version:    "2020-01-01",
 	Host:       func(region string, vpc bool) string { return "svc." + region + ".example.com" },
-	IsConflict: func(code string) bool { return code == "ResourceInConfiguring.Listener" },
+	IsConflict: func(code, _ string) bool { return code == "ResourceInConfiguring.Listener" },
 }
 
 // Short names for the shared scripted server.
@@ -339,15 +339,50 @@ func TestDisableConflictRetry(t *testing.T) {
 
 func TestBusyRetryBoundedByMaxConflictWait(t *testing.T) {
 	srv := testserver.New(t, svcError(400, "ResourceInConfiguring.Listener"))
-	c, sleeps := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxConflictWait = time.Minute })
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Retry.MaxConflictWait = time.Minute })
+	// A clock that moves only when the client sleeps: what the client
+	// waits is exactly what bounds it.
 	var now time.Time
-	c.now = func() time.Time { now = now.Add(10 * time.Second); return now }
+	var slept time.Duration
+	sleeps := 0
+	c.now = func() time.Time { return now }
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		if sleeps++; sleeps > 100 {
+			return errors.New("unbounded: still retrying after 100 sleeps")
+		}
+		now, slept = now.Add(d), slept+d
+		return nil
+	}
+	c.jitter = func(n int64) int64 { return n - 1 }
 	res, _, err := call(c, context.Background(), "")
-	assert.ErrorIs(t, err, alicloud.ErrConflict)
-	assert.Less(t, res.Attempts, 10)
-	assert.Greater(t, res.Attempts, 1)
-	for _, d := range *sleeps {
-		assert.LessOrEqual(t, d, time.Minute)
+	require.ErrorIs(t, err, alicloud.ErrConflict)
+	assert.NotContains(t, err.Error(), "unbounded")
+	assert.Equal(t, time.Minute, slept, "busy retries sleep until MaxConflictWait, and not beyond")
+	assert.Equal(t, sleeps+1, res.Attempts, "one attempt after each sleep, then the bound ends it")
+}
+
+func TestIncorrectStatusOfAStoppedListenerIsNotRetried(t *testing.T) {
+	// The alb service's rule, as alb.New configures it: [Configuring] is
+	// busy, [Stopped] is not.
+	svc := testService
+	svc.IsConflict = func(code, message string) bool {
+		return code == "IncorrectStatus.Listener" && !strings.Contains(message, "[Stopped]")
+	}
+	for _, tc := range []struct {
+		message  string
+		attempts int
+	}{
+		{"The status of lsn-1 [Configuring] is incorrect.", 2},
+		{"The status of lsn-1 [Stopped] is incorrect.", 1},
+	} {
+		srv := testserver.New(t, testserver.Answer{Status: 400, Body: `{"RequestId":"R","Code":"IncorrectStatus.Listener","Message":"` + tc.message + `"}`},
+			ok(`{"RequestId":"R","JobId":"J"}`))
+		c, err := New(alicloud.Config{Region: "cn-hangzhou", Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
+			Endpoint: srv.URL, RateLimiter: alicloud.NoRateLimit}, svc)
+		require.NoError(t, err)
+		c.sleep = func(ctx context.Context, d time.Duration) error { return nil }
+		res, _, _ := call(c, context.Background(), "")
+		assert.Equal(t, tc.attempts, res.Attempts, tc.message)
 	}
 }
 
