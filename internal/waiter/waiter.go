@@ -11,7 +11,12 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/ctxsleep"
+	"github.com/listenercerts/alicloud/internal/safetext"
 )
+
+// MaxPendingLen bounds the description of what is pending, as it appears in
+// errors and WaitPoll values.
+const MaxPendingLen = 1024
 
 // Check polls once. It returns done when the wait is over, otherwise a
 // description of what is still pending; a non-nil error ends the wait
@@ -43,6 +48,13 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 	}
 	if maxWait <= 0 {
 		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	}
+	// What is pending may quote the service (a status it sent): escaped and
+	// bounded before it reaches an error message, a log or an observer.
+	raw := check
+	check = func(ctx context.Context) (bool, string, error) {
+		done, pending, err := raw(ctx)
+		return done, safetext.String(pending, MaxPendingLen), err
 	}
 	if p.Observer != nil {
 		return p.observed(ctx, what, opts, maxWait, check)

@@ -3,6 +3,7 @@ package waiter
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,4 +149,19 @@ func TestAShortMaxWaitStillPolls(t *testing.T) {
 	assert.Equal(t, 150*time.Millisecond, sleeps[0], "the first poll comes after half of a maxWait shorter than MinDelay")
 	assert.GreaterOrEqual(t, polls, 1)
 	assert.Contains(t, err.Error(), "still pending: listener lsr-1 is updating")
+}
+
+func TestPendingTextFromTheServiceIsEscapedAndBounded(t *testing.T) {
+	hostile := "cert-1 (Associating\x1b[2J\nINFO forged line)" + strings.Repeat("x", 5000)
+	var polled []alicloud.WaitPoll
+	err := Poller{}.Wait(context.Background(), "the thing",
+		alicloud.WaiterOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond, OnPoll: func(wp alicloud.WaitPoll) { polled = append(polled, wp) }},
+		30*time.Millisecond, func(context.Context) (bool, string, error) { return false, hostile, nil })
+	require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
+	for _, text := range []string{err.Error(), polled[0].Pending} {
+		assert.NotContains(t, text, "\x1b")
+		assert.NotContains(t, text, "\n")
+		assert.Contains(t, text, `\x1b[2J\nINFO forged line`)
+	}
+	assert.Less(t, len(err.Error()), MaxPendingLen+300)
 }
