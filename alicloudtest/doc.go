@@ -35,6 +35,14 @@
 // asked for (see XML below); errors are
 // {"RequestId","HostId","Code","Message","Recommend"} with the HTTP status
 // the service uses, and every answer carries an upper-case UUID RequestId.
+// HostId is the answering service's host name, not the emulator's address:
+// alb.cn-hangzhou.aliyuncs.com for an ALB Version, ga.cn-hangzhou.aliyuncs.com
+// for GA; Recommend is
+// https://api.aliyun.com/troubleshoot?q=<Code>&product=<Alb|Ga>&requestId=<RequestId>.
+// When the Version names neither service (400 MissingParameter, 404
+// InvalidVersion, or a failure before it is known), the service cannot be
+// told: HostId is then the Host the request was sent to and Recommend
+// names no product.
 //
 // # XML
 //
