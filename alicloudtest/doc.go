@@ -85,8 +85,9 @@
 // MissingParameter / InvalidParameter naming the parameter), idempotency
 // (a repeated ClientToken with the same parameters replays the first
 // successful answer; with other parameters it is 400
-// IdempotentParameterMismatch), and the operation. A panic is answered 500
-// InternalError.
+// IdempotentParameterMismatch; a DryRun=true request skips this step and is
+// never remembered, so it always prechecks the current state), and the
+// operation. A panic is answered 500 InternalError.
 //
 // # ALB
 //
@@ -95,7 +96,7 @@
 // Certificates.N.CertificateId with 1 to 15 items, ClientToken of at most
 // 64 printable ASCII characters, DryRun; answer JobId) share one shape.
 // They check, in order: parameters; the ClientToken (a replay answers the
-// first JobId, even while the listener is busy); 404
+// first JobId, even while the listener is busy; not for a DryRun); 404
 // ResourceNotFound.Listener; 400 OperationDenied.HttpListenerNotSupport (HTTP
 // listener); the busy answer (the listener is Configuring: a job runs on
 // it); 400 IncorrectStatus.Listener (not Running: "The status of lsn-1
@@ -143,7 +144,8 @@
 // UpdateAdditionalCertificateWithListener (Domain, CertificateId, DryRun;
 // answers ListenerId). Each checks, in order: parameters (RegionId must be
 // cn-hangzhou; no domain twice); a ClientToken seen before (replay, or
-// IdempotentParameterMismatch); NotExist.Accelerator; NotExist.Listener
+// IdempotentParameterMismatch; an Update with DryRun=true skips this check
+// and is not remembered); NotExist.Accelerator; NotExist.Listener
 // (also for a listener of another accelerator); for Associate and Update,
 // ProtocolIllegal.Listener (not HTTPS); StateError.Accelerator (the
 // accelerator is not active, e.g. within the lock of an earlier change);
