@@ -116,6 +116,20 @@
 // [WithALBDissociateDelay] (2 s by default; 0 completes the job before the
 // answer; negative waits for [ALB.CompleteJobs]).
 //
+// Every documented field of an answer is always sent. ListListenerCertificates
+// (ListenerId, CertificateType Server|Ca, CertificateIds.N, NextToken,
+// MaxResults 1-100, default 20) answers TotalCount, NextToken ("" on the
+// last page), MaxResults and Certificates[]{CertificateId, IsDefault,
+// Status, CertificateType}, the default certificate first. ListAsynJobs
+// (JobIds.N, ResourceIds.N, ResourceType, ApiName, BeginTime/EndTime in ms,
+// NextToken, MaxResults) answers TotalCount, NextToken, MaxResults and
+// Jobs[]{Id, ApiName, Status, OperateType ("Update"), ResourceId,
+// ResourceType ("listener"), ErrorCode, ErrorMessage, CreateTime,
+// ModifyTime}, times as integer milliseconds, oldest first. ErrorCode and
+// ErrorMessage are "" unless the job Failed: the service documents them for
+// failed jobs only, and whether it omits them or sends "" otherwise is
+// unconfirmed.
+//
 // A listener runs one change at a time. A change while a job runs is
 // refused, as the service does in practice, with 400
 // IncorrectStatus.Listener "The status of <listener id> [Configuring] is
