@@ -215,6 +215,10 @@ func (a *ALB) opListListenerCertificates(c *call) (any, *apiError) {
 	}, nil
 }
 
+// albJobOut is one job of ListAsynJobs. Every documented field is sent:
+// ErrorCode and ErrorMessage are "" unless the job Failed. (The service
+// documents them as set "if Status is Failed"; whether it then omits them or
+// sends "" is unconfirmed. Sending "" is what both kinds of client accept.)
 type albJobOut struct {
 	ID           string `json:"Id"`
 	APIName      string `json:"ApiName"`
@@ -222,8 +226,8 @@ type albJobOut struct {
 	OperateType  string `json:"OperateType"`
 	ResourceID   string `json:"ResourceId"`
 	ResourceType string `json:"ResourceType"`
-	ErrorCode    string `json:"ErrorCode,omitempty"`
-	ErrorMessage string `json:"ErrorMessage,omitempty"`
+	ErrorCode    string `json:"ErrorCode"`
+	ErrorMessage string `json:"ErrorMessage"`
 	CreateTime   int64  `json:"CreateTime"`
 	ModifyTime   int64  `json:"ModifyTime"`
 }

@@ -35,6 +35,14 @@
 // asked for (see XML below); errors are
 // {"RequestId","HostId","Code","Message","Recommend"} with the HTTP status
 // the service uses, and every answer carries an upper-case UUID RequestId.
+// HostId is the answering service's host name, not the emulator's address:
+// alb.cn-hangzhou.aliyuncs.com for an ALB Version, ga.cn-hangzhou.aliyuncs.com
+// for GA; Recommend is
+// https://api.aliyun.com/troubleshoot?q=<Code>&product=<Alb|Ga>&requestId=<RequestId>.
+// When the Version names neither service (400 MissingParameter, 404
+// InvalidVersion, or a failure before it is known), the service cannot be
+// told: HostId is then the Host the request was sent to and Recommend
+// names no product.
 //
 // # XML
 //
@@ -77,8 +85,9 @@
 // MissingParameter / InvalidParameter naming the parameter), idempotency
 // (a repeated ClientToken with the same parameters replays the first
 // successful answer; with other parameters it is 400
-// IdempotentParameterMismatch), and the operation. A panic is answered 500
-// InternalError.
+// IdempotentParameterMismatch; a DryRun=true request skips this step and is
+// never remembered, so it always prechecks the current state), and the
+// operation. A panic is answered 500 InternalError.
 //
 // # ALB
 //
@@ -87,7 +96,7 @@
 // Certificates.N.CertificateId with 1 to 15 items, ClientToken of at most
 // 64 printable ASCII characters, DryRun; answer JobId) share one shape.
 // They check, in order: parameters; the ClientToken (a replay answers the
-// first JobId, even while the listener is busy); 404
+// first JobId, even while the listener is busy; not for a DryRun); 404
 // ResourceNotFound.Listener; 400 OperationDenied.HttpListenerNotSupport (HTTP
 // listener); the busy answer (the listener is Configuring: a job runs on
 // it); 400 IncorrectStatus.Listener (not Running: "The status of lsn-1
@@ -106,6 +115,20 @@
 // The delays are per operation: [WithALBAssociateDelay] and
 // [WithALBDissociateDelay] (2 s by default; 0 completes the job before the
 // answer; negative waits for [ALB.CompleteJobs]).
+//
+// Every documented field of an answer is always sent. ListListenerCertificates
+// (ListenerId, CertificateType Server|Ca, CertificateIds.N, NextToken,
+// MaxResults 1-100, default 20) answers TotalCount, NextToken ("" on the
+// last page), MaxResults and Certificates[]{CertificateId, IsDefault,
+// Status, CertificateType}, the default certificate first. ListAsynJobs
+// (JobIds.N, ResourceIds.N, ResourceType, ApiName, BeginTime/EndTime in ms,
+// NextToken, MaxResults) answers TotalCount, NextToken, MaxResults and
+// Jobs[]{Id, ApiName, Status, OperateType ("Update"), ResourceId,
+// ResourceType ("listener"), ErrorCode, ErrorMessage, CreateTime,
+// ModifyTime}, times as integer milliseconds, oldest first. ErrorCode and
+// ErrorMessage are "" unless the job Failed: the service documents them for
+// failed jobs only, and whether it omits them or sends "" otherwise is
+// unconfirmed.
 //
 // A listener runs one change at a time. A change while a job runs is
 // refused, as the service does in practice, with 400
@@ -135,7 +158,8 @@
 // UpdateAdditionalCertificateWithListener (Domain, CertificateId, DryRun;
 // answers ListenerId). Each checks, in order: parameters (RegionId must be
 // cn-hangzhou; no domain twice); a ClientToken seen before (replay, or
-// IdempotentParameterMismatch); NotExist.Accelerator; NotExist.Listener
+// IdempotentParameterMismatch; an Update with DryRun=true skips this check
+// and is not remembered); NotExist.Accelerator; NotExist.Listener
 // (also for a listener of another accelerator); for Associate and Update,
 // ProtocolIllegal.Listener (not HTTPS); StateError.Accelerator (the
 // accelerator is not active, e.g. within the lock of an earlier change);

@@ -305,3 +305,32 @@ func TestGAListPaging(t *testing.T) {
 	// A token is tied to its listing.
 	wantError(t, f.ga(opListCerts, "AcceleratorId", "ga-1", "ListenerId", "lsr-1", "NextToken", next), 400, CodeInvalidParameter)
 }
+
+// A DryRun with a ClientToken already used is a precheck of the current
+// state, as in ALB: it neither replays the earlier answer nor answers
+// IdempotentParameterMismatch, and it is not remembered.
+func TestGAUpdateDryRunUsedToken(t *testing.T) {
+	f := newFixture(t)
+	tok := []string{"ClientToken", "tok-u"}
+	dry := append([]string{"DryRun", "true"}, tok...)
+	first := gaUpdateCert(f, "ga-1", "lsr-1", tok, "a.example.com", "gcert-a2")
+	wantOK(t, first)
+
+	// Within the accelerator lock the precheck fails as a real call would.
+	wantError(t, gaUpdateCert(f, "ga-1", "lsr-1", dry, "a.example.com", "gcert-a2"), 400, CodeGAAcceleratorStateError)
+	f.srv.GA.CompleteUpdates()
+	wantError(t, gaUpdateCert(f, "ga-1", "lsr-1", dry, "a.example.com", "gcert-a2"), 400, CodeDryRunOperation)
+	wantError(t, gaUpdateCert(f, "ga-1", "lsr-1", dry, "a.example.com", "gcert-a3"), 400, CodeDryRunOperation)
+	wantError(t, gaUpdateCert(f, "ga-1", "lsr-1", dry, "z.example.com", "gcert-a3"), 400, CodeGACertificateNotExist)
+	eq(t, gaCerts(t, f, "lsr-1")["a.example.com"], "gcert-a2", "certificate after the dry runs")
+	eq(t, gaAccState(f, "ga-1"), GAStateActive, "accelerator after the dry runs")
+
+	// The token still names the first call: a replay answers it, other
+	// parameters are a mismatch.
+	r := gaUpdateCert(f, "ga-1", "lsr-1", tok, "a.example.com", "gcert-a2")
+	wantOK(t, r)
+	eq(t, r.Body["ListenerId"], any("lsr-1"), "replayed ListenerId")
+	wantError(t, gaUpdateCert(f, "ga-1", "lsr-1", tok, "a.example.com", "gcert-a3"), 400, CodeIdempotentParameterMismatch)
+	eq(t, f.srv.ActionsByClientToken(), map[string]int{"tok-u": 1}, "actions by token")
+	eq(t, gaAccState(f, "ga-1"), GAStateActive, "accelerator after the replay")
+}

@@ -246,9 +246,10 @@ func (g *GA) opAssociate(c *call) (any, *apiError) {
 }
 
 // opUpdate is UpdateAdditionalCertificateWithListener. Checks, in order:
-// parameters, the shared checks of [GA.changeable] (HTTPS only), the domain
-// has an additional certificate (NotExist.Certificate); then DryRun. The
-// domain keeps the spelling it was associated with.
+// parameters, the ClientToken (not for a DryRun), the shared checks of
+// [GA.changeable] (HTTPS only), the domain has an additional certificate
+// (NotExist.Certificate); then DryRun. The domain keeps the spelling it was
+// associated with.
 func (g *GA) opUpdate(c *call) (any, *apiError) {
 	t, aerr := gaTargetParams(c)
 	if aerr != nil {
@@ -269,8 +270,13 @@ func (g *GA) opUpdate(c *call) (any, *apiError) {
 
 	g.e.mu.Lock()
 	defer g.e.mu.Unlock()
-	if res, aerr := g.e.idem.replay(c, t.token); res != nil || aerr != nil {
-		return res, aerr
+	// A DryRun is a precheck of the current state: it never replays an
+	// earlier answer of its ClientToken (nor a mismatch), and is never
+	// remembered.
+	if !dryRun {
+		if res, aerr := g.e.idem.replay(c, t.token); res != nil || aerr != nil {
+			return res, aerr
+		}
 	}
 	a, l, aerr := g.changeable(t, true)
 	if aerr != nil {

@@ -19,7 +19,7 @@ type call struct {
 	query     url.Values // the URL query alone (V3 signs only this)
 	action    string
 	version   string
-	product   string // "Alb" or "Ga" for the Recommend URL; "" when unknown
+	service   service // the service the Version names; zero when unknown
 	requestID string
 	keyID     string // the AccessKeyId the request names, if any
 	account   string // whose rate limit and ClientTokens the request uses
@@ -38,28 +38,43 @@ const (
 	gaVersion  = "2019-11-20"
 )
 
+// service names the service that answers: the product of the Recommend URL
+// and the HostId of error bodies.
+type service struct {
+	product string // "Alb" or "Ga"
+	host    string // the service's endpoint host name
+}
+
+// The services' public endpoints: ALB is regional, GA global (every request
+// goes to cn-hangzhou).
+var (
+	albService = service{product: "Alb", host: "alb." + Region + ".aliyuncs.com"}
+	gaService  = service{product: "Ga", host: "ga.cn-hangzhou.aliyuncs.com"}
+)
+
 // opTable is the operations of one API version.
 type opTable struct {
-	product string // for the Recommend URL: "Alb" or "Ga"
-	ops     map[string]operation
+	service
+	ops map[string]operation
 }
 
 func (e *Emulator) buildOperations() map[string]opTable {
 	return map[string]opTable{
-		albVersion: {product: "Alb", ops: map[string]operation{
+		albVersion: {service: albService, ops: map[string]operation{
 			"DissociateAdditionalCertificatesFromListener": e.ALB.opDissociate,
 			"ListListenerCertificates":                     e.ALB.opListListenerCertificates,
 			"ListAsynJobs":                                 e.ALB.opListAsynJobs,
 			"AssociateAdditionalCertificatesWithListener":  e.ALB.opAssociate,
 		}},
-		gaVersion: {product: "Ga", ops: e.GA.operations()}, // ga_ops.go
+		gaVersion: {service: gaService, ops: e.GA.operations()}, // ga_ops.go
 	}
 }
 
-// operations returns the handlers of version and its product name.
-func (e *Emulator) operations(version string) (map[string]operation, string) {
+// operations returns the handlers of version and the service that has them
+// (nil and the zero service for an unknown version).
+func (e *Emulator) operations(version string) (map[string]operation, service) {
 	t := e.ops[version]
-	return t.ops, t.product
+	return t.ops, t.service
 }
 
 // ServeHTTP answers one RPC-style request: parse, inject faults, authenticate,
@@ -128,12 +143,12 @@ func (e *Emulator) serve(w http.ResponseWriter, c *call) (int, string) {
 	if c.version == "" {
 		return e.writeError(w, c, missingParameter("Version"))
 	}
-	ops, product := e.operations(c.version)
+	ops, svc := e.operations(c.version)
 	if ops == nil {
 		return e.writeError(w, c, errorf(http.StatusNotFound, CodeInvalidVersion,
 			"Specified parameter Version %q is not valid.", c.version))
 	}
-	c.product = product
+	c.service = svc
 	op := ops[c.action]
 	if op == nil {
 		return e.writeError(w, c, errorf(http.StatusNotFound, CodeInvalidAction,
@@ -173,7 +188,7 @@ func (e *Emulator) parse(w http.ResponseWriter, c *call) *apiError {
 	if c.version == "" {
 		c.version = query.Get("Version")
 	}
-	_, c.product = e.operations(c.version)
+	_, c.service = e.operations(c.version)
 	c.xml = wantsXML(query, r.Header)
 
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
@@ -223,7 +238,7 @@ func (e *Emulator) parse(w http.ResponseWriter, c *call) *apiError {
 		}
 		if c.version == "" {
 			c.version = form.Get("Version")
-			_, c.product = e.operations(c.version)
+			_, c.service = e.operations(c.version)
 		}
 	}
 	return nil
@@ -238,15 +253,29 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
+// writeError answers aerr. HostId is the host name of the service that
+// answers (alb.cn-hangzhou.aliyuncs.com, ga.cn-hangzhou.aliyuncs.com), not
+// the address the emulator listens on, and the Recommend link names its
+// product. When the Version names no service, neither is known: the link
+// names no product and HostId is the Host the request was sent to (the
+// endpoint the client reached, which is what a service's HostId reports),
+// or "aliyuncs.com" when the request had none.
 func (e *Emulator) writeError(w http.ResponseWriter, c *call, aerr *apiError) (int, string) {
 	rec := "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(aerr.code)
-	if c.product != "" {
-		rec += "&product=" + c.product
+	if c.service.product != "" {
+		rec += "&product=" + c.service.product
 	}
 	rec += "&requestId=" + c.requestID
+	host := c.service.host
+	if host == "" {
+		host = c.r.Host
+	}
+	if host == "" {
+		host = "aliyuncs.com"
+	}
 	b, _ := json.Marshal(errorBody{
 		RequestID: c.requestID,
-		HostID:    c.r.Host,
+		HostID:    host,
 		Code:      aerr.code,
 		Message:   aerr.message,
 		Recommend: rec,

@@ -80,11 +80,44 @@ func TestErrorBody(t *testing.T) {
 	if len(id) != 36 || strings.ToUpper(id) != id || strings.Count(id, "-") != 4 {
 		t.Fatalf("RequestId %q is not an upper-case UUID", id)
 	}
-	eq(t, r.str("HostId"), strings.TrimPrefix(f.srv.URL, "http://"), "HostId")
+	eq(t, r.str("HostId"), "alb.cn-hangzhou.aliyuncs.com", "HostId")
 	eq(t, r.str("Recommend"), "https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener&product=Alb&requestId="+id, "Recommend")
 	eq(t, r.Header.Get("Content-Type"), "application/json;charset=utf-8", "Content-Type")
 	eq(t, r.Header.Get("x-acs-request-id"), id, "x-acs-request-id")
 	eq(t, len(r.Body), 5, "fields of the error body")
+}
+
+// HostId is the answering service's host name, whatever address the
+// request reached; a request whose Version names no service gets the Host
+// it was sent to and a Recommend link without a product.
+func TestErrorHostID(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name, host, product string
+		r                   resp
+	}{
+		{"ALB operation", "alb.cn-hangzhou.aliyuncs.com", "&product=Alb",
+			f.alb(opListCerts, "ListenerId", "lsn-nope")},
+		{"ALB, bad action", "alb.cn-hangzhou.aliyuncs.com", "&product=Alb",
+			f.alb("DescribeListener")},
+		{"ALB, bad signature", "alb.cn-hangzhou.aliyuncs.com", "&product=Alb",
+			f.do(apiReq{Version: albVersion, Action: opListJobs, Creds: creds{f.creds.id, "wrong", ""}})},
+		{"GA operation", "ga.cn-hangzhou.aliyuncs.com", "&product=Ga",
+			f.ga(opDescribe, "ListenerId", "lsr-nope")},
+		{"GA, bad action", "ga.cn-hangzhou.aliyuncs.com", "&product=Ga",
+			f.ga(opListJobs)},
+		{"unknown version", strings.TrimPrefix(f.srv.URL, "http://"), "",
+			f.do(apiReq{Version: "2014-05-26", Action: opListCerts})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.r.Status < 400 {
+				t.Fatalf("got %d, want an error: %s", tc.r.Status, tc.r.Raw)
+			}
+			eq(t, tc.r.str("HostId"), tc.host, "HostId")
+			eq(t, tc.r.str("Recommend"), "https://api.aliyun.com/troubleshoot?q="+url.QueryEscape(tc.r.code())+
+				tc.product+"&requestId="+tc.r.str("RequestId"), "Recommend")
+		})
+	}
 }
 
 func TestPanicIsAnInternalError(t *testing.T) {
