@@ -157,8 +157,8 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if maxWait <= 0 {
-		return nil, &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	if err := validate.MaxWait(maxWait); err != nil {
+		return nil, err
 	}
 	r := &rotator{c: c, in: in, maxWait: maxWait, out: &RotateCertificatesOutput{ClientToken: rotation.BaseToken(in.ClientToken)},
 		rep: rotation.Reporter{Service: ServiceName, ListenerID: in.ListenerID, Progress: in.Progress, Logger: c.logger,

@@ -174,7 +174,7 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	if err != nil {
 		return nil, err
 	}
-	if err := checkMaxWait(maxWait); err != nil {
+	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
 	r := &rotator{c: c, in: in, set: set, remove: remove, maxWait: maxWait,
