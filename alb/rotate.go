@@ -169,20 +169,17 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 		r.out.Plan, err = planRotation(in, listed)
 	}
 	if err != nil {
-		r.rep.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-		return nil, err
+		return nil, r.rep.Finish(ctx, err)
 	}
 	p := r.out.Plan
-	r.rep.Total = p.Calls()
 	r.out.AlreadyAssociated, r.out.AlreadyDissociated = p.AlreadyAssociated, p.AlreadyDissociated
-	r.rep.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: slices.Concat(slices.Concat(p.Associate...), slices.Concat(p.Dissociate...))})
+	r.rep.Planned(ctx, p.Calls(), slices.Concat(slices.Concat(p.Associate...), slices.Concat(p.Dissociate...)))
 	if in.DryRun {
 		err = r.precheck(ctx)
 	} else {
 		err = r.apply(ctx)
 	}
-	r.rep.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-	return r.out, err
+	return r.out, r.rep.Finish(ctx, err)
 }
 
 func (in *RotateCertificatesInput) validate() error {

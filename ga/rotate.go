@@ -184,20 +184,17 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	r.opts = waiterOptions(append(slices.Clip(optFns), r.rep.OnPoll))
 	r.out.Plan, err = r.plan(ctx)
 	if err != nil {
-		r.rep.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-		return nil, err
+		return nil, r.rep.Finish(ctx, err)
 	}
 	p := r.out.Plan
-	r.rep.Total = p.Calls()
 	r.out.Unchanged, r.out.AlreadyDissociated = p.Unchanged, p.AlreadyDissociated
-	r.rep.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: p.domains()})
+	r.rep.Planned(ctx, p.Calls(), p.domains())
 	if in.DryRun {
 		err = r.precheck(ctx)
 	} else {
 		err = r.apply(ctx)
 	}
-	r.rep.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-	return r.out, err
+	return r.out, r.rep.Finish(ctx, err)
 }
 
 // domains lists the domains the plan changes, in the order of effect.

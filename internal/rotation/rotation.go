@@ -83,6 +83,20 @@ func (r *Reporter) Report(ctx context.Context, ev alicloud.ProgressEvent) {
 	r.Logger.LogAttrs(ctx, level, r.Service+" rotation "+ev.Step, attrs...)
 }
 
+// Planned sets Total to the number of write calls planned and reports
+// StepPlan with the items the plan changes.
+func (r *Reporter) Planned(ctx context.Context, total int, items []string) {
+	r.Total = total
+	r.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: items})
+}
+
+// Finish reports StepDone with err, the rotation's outcome (nil when it
+// succeeded), and returns err.
+func (r *Reporter) Finish(ctx context.Context, err error) error {
+	r.Report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
+	return err
+}
+
 // OnPoll is a waiter option that reports every poll of the rotation's
 // waits as a StepWait event, after any OnPoll set before it.
 func (r *Reporter) OnPoll(o *alicloud.WaiterOptions) {

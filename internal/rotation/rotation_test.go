@@ -122,3 +122,22 @@ func TestOnPollChainsAndReports(t *testing.T) {
 	alone.OnPoll(alicloud.WaitPoll{Poll: 1})
 	assert.Len(t, events, 3, "no earlier OnPoll")
 }
+
+func TestPlannedAndFinish(t *testing.T) {
+	var events []alicloud.ProgressEvent
+	r := &Reporter{Service: "alb", ListenerID: "lsn-1", Progress: func(ev alicloud.ProgressEvent) { events = append(events, ev) }}
+	ctx := context.Background()
+	r.Planned(ctx, 4, []string{"a", "b"})
+	r.Done = 4
+	assert.NoError(t, r.Finish(ctx, nil))
+	boom := errors.New("boom")
+	assert.Same(t, boom, r.Finish(ctx, boom), "Finish returns the outcome it reports")
+	require.Len(t, events, 3)
+	assert.Equal(t, alicloud.StepPlan, events[0].Step)
+	assert.Equal(t, []string{"a", "b"}, events[0].Items)
+	assert.Equal(t, 4, events[0].Total, "Planned sets Total before it reports")
+	assert.Equal(t, 0, events[0].Done)
+	assert.Equal(t, alicloud.ProgressEvent{Service: "alb", Operation: Operation, ListenerID: "lsn-1", Step: alicloud.StepDone,
+		Done: 4, Total: 4}, events[1])
+	assert.Equal(t, boom, events[2].Err)
+}
