@@ -11,7 +11,6 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/ctxsleep"
-	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // Check polls once. It returns done when the wait is over, otherwise a
@@ -42,8 +41,8 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 	if ctx == nil {
 		return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
 	}
-	if err := validate.MaxWait(maxWait); err != nil {
-		return err
+	if maxWait <= 0 {
+		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
 	}
 	if p.Observer != nil {
 		return p.observed(ctx, what, opts, maxWait, check)
