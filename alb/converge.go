@@ -11,6 +11,7 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/idem"
+	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // DissociateAndWait and AssociateAndWait converge on the end state: they
@@ -127,8 +128,8 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if maxWait <= 0 {
-		return nil, &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	if err := validate.MaxWait(maxWait); err != nil {
+		return nil, err
 	}
 	base := in.clientToken
 	if base == "" {

@@ -3,14 +3,13 @@ package alb
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/idem"
+	"github.com/listenercerts/alicloud/internal/rotation"
 	"github.com/listenercerts/alicloud/internal/validate"
 )
 
@@ -109,16 +108,10 @@ type RotationError struct {
 // Error says where the rotation stopped, why, what is done and what is
 // left, and that a re-run resumes.
 func (e *RotationError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "alb: rotation of listener %s stopped at %s: %v; done: associated %s, dissociated %s; not done: associate %s, dissociate %s; ",
-		e.ListenerID, e.Step, e.Err, ids(e.Done.Associated), ids(e.Done.Dissociated), ids(e.NotAssociated), ids(e.NotDissociated))
-	if len(e.Done.Dissociated) == 0 {
-		b.WriteString("nothing was dissociated; ")
-	} else {
-		b.WriteString("every new certificate was Associated before any dissociation; ")
-	}
-	fmt.Fprintf(&b, "re-run RotateCertificates with the same input (ClientToken %q) to resume", e.ClientToken)
-	return b.String()
+	return rotation.ErrorText(fmt.Sprintf("alb: rotation of listener %s stopped at %s: %v; done: associated %s, dissociated %s; not done: associate %s, dissociate %s; ",
+		e.ListenerID, e.Step, e.Err, rotation.List(e.Done.Associated), rotation.List(e.Done.Dissociated),
+		rotation.List(e.NotAssociated), rotation.List(e.NotDissociated)),
+		len(e.Done.Dissociated) > 0, "every new certificate was Associated before any dissociation", e.ClientToken)
 }
 
 // Unwrap returns the cause.
@@ -126,24 +119,7 @@ func (e *RotationError) Unwrap() error { return e.Err }
 
 // As makes alicloud.ClientTokenOf (errors.As with a
 // **alicloud.ClientTokenError) find the rotation's base token first.
-func (e *RotationError) As(target any) bool {
-	if t, ok := target.(**alicloud.ClientTokenError); ok {
-		*t = &alicloud.ClientTokenError{ClientToken: e.ClientToken, Err: e}
-		return true
-	}
-	return false
-}
-
-// ids formats a list of ids for an error message, at most 10 of them.
-func ids(list []string) string {
-	if len(list) == 0 {
-		return "none"
-	}
-	if len(list) > 10 {
-		return strconv.Itoa(len(list)) + " [" + strings.Join(list[:10], " ") + " …]"
-	}
-	return strconv.Itoa(len(list)) + " [" + strings.Join(list, " ") + "]"
-}
+func (e *RotationError) As(target any) bool { return rotation.As(target, e.ClientToken, e) }
 
 // RotateCertificates brings a listener's additional certificates to the
 // wanted state, any number of them. It lists the listener's certificates
@@ -181,32 +157,29 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if maxWait <= 0 {
-		return nil, &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	if err := validate.MaxWait(maxWait); err != nil {
+		return nil, err
 	}
-	r := &rotation{c: c, in: in, maxWait: maxWait, out: &RotateCertificatesOutput{ClientToken: in.ClientToken}}
-	if r.out.ClientToken == "" {
-		r.out.ClientToken = alicloud.NewClientToken()
-	}
-	r.optFns = append(slices.Clip(optFns), r.onPoll)
+	r := &rotator{c: c, in: in, maxWait: maxWait, out: &RotateCertificatesOutput{ClientToken: rotation.BaseToken(in.ClientToken)},
+		rep: rotation.Reporter{Service: ServiceName, ListenerID: in.ListenerID, Progress: in.Progress, Logger: c.logger,
+			ItemsKey: "certificates"}}
+	r.optFns = append(slices.Clip(optFns), r.rep.OnPoll)
 	listed, err := c.listed(ctx, in.ListenerID, nil)
 	if err == nil {
 		r.out.Plan, err = planRotation(in, listed)
 	}
 	if err != nil {
-		r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-		return nil, err
+		return nil, r.rep.Finish(ctx, err)
 	}
 	p := r.out.Plan
 	r.out.AlreadyAssociated, r.out.AlreadyDissociated = p.AlreadyAssociated, p.AlreadyDissociated
-	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: slices.Concat(slices.Concat(p.Associate...), slices.Concat(p.Dissociate...))})
+	r.rep.Planned(ctx, p.Calls(), slices.Concat(slices.Concat(p.Associate...), slices.Concat(p.Dissociate...)))
 	if in.DryRun {
 		err = r.precheck(ctx)
 	} else {
 		err = r.apply(ctx)
 	}
-	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-	return r.out, err
+	return r.out, r.rep.Finish(ctx, err)
 }
 
 func (in *RotateCertificatesInput) validate() error {
@@ -278,15 +251,15 @@ func planRotation(in *RotateCertificatesInput, listed map[string]ListenerCertifi
 	return p, nil
 }
 
-// rotation is one run of RotateCertificates.
-type rotation struct {
+// rotator is one run of RotateCertificates.
+type rotator struct {
 	c       *Client
 	in      *RotateCertificatesInput
 	maxWait time.Duration
 	optFns  []func(*alicloud.WaiterOptions)
 	out     *RotateCertificatesOutput
-	calls   int    // write calls finished (accepted and waited for)
-	step    string // the step under way, for errors
+	rep     rotation.Reporter // progress; counts the write calls finished
+	step    string            // the step under way, for errors
 	// awaitedAssociated: the Add certificates an earlier job was
 	// associating are confirmed Associated.
 	awaitedAssociated bool
@@ -294,7 +267,7 @@ type rotation struct {
 
 // precheck sends each planned call with DryRun. Dry runs change nothing,
 // so they get tokens of their own (generated), never a real call's.
-func (r *rotation) precheck(ctx context.Context) error {
+func (r *rotator) precheck(ctx context.Context) error {
 	p := r.out.Plan
 	for _, d := range []struct {
 		dir     direction
@@ -309,7 +282,7 @@ func (r *rotation) precheck(ctx context.Context) error {
 	return nil
 }
 
-func (r *rotation) apply(ctx context.Context) error {
+func (r *rotator) apply(ctx context.Context) error {
 	p := r.out.Plan
 	for _, batch := range p.Associate {
 		if err := r.change(ctx, association, alicloud.StepAssociate, batch); err != nil {
@@ -332,7 +305,7 @@ func (r *rotation) apply(ctx context.Context) error {
 
 // await waits for certificates an earlier job is changing, as many at a
 // time as one listing page holds.
-func (r *rotation) await(ctx context.Context, d direction, ids []string) error {
+func (r *rotator) await(ctx context.Context, d direction, ids []string) error {
 	r.step = alicloud.StepWait
 	for chunk := range slices.Chunk(ids, MaxListResults) {
 		if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, chunk, "", r.maxWait); err != nil {
@@ -343,7 +316,7 @@ func (r *rotation) await(ctx context.Context, d direction, ids []string) error {
 }
 
 // change makes one planned call and waits until its job is done.
-func (r *rotation) change(ctx context.Context, d direction, step string, batch []string) error {
+func (r *rotator) change(ctx context.Context, d direction, step string, batch []string) error {
 	r.step = step
 	token := idem.Derive(r.out.ClientToken, append([]string{d.op, r.in.ListenerID}, slices.Sorted(slices.Values(batch))...)...)
 	res, err := r.c.change(ctx, d.op, certificateChange{listenerID: r.in.ListenerID, ids: batch, clientToken: token})
@@ -351,16 +324,16 @@ func (r *rotation) change(ctx context.Context, d direction, step string, batch [
 		return r.fail(ctx, err)
 	}
 	r.out.JobIDs = append(r.out.JobIDs, res.jobID)
-	r.report(ctx, alicloud.ProgressEvent{Step: step, Items: batch, JobID: res.jobID, ClientToken: token})
+	r.rep.Report(ctx, alicloud.ProgressEvent{Step: step, Items: batch, JobID: res.jobID, ClientToken: token})
 	r.step = alicloud.StepWait
 	if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, batch, res.jobID, r.maxWait); err != nil {
 		return r.fail(ctx, waitError(res, err))
 	}
-	r.calls++
+	r.rep.Done++
 	return nil
 }
 
-func (r *rotation) fail(ctx context.Context, err error) error {
+func (r *rotator) fail(ctx context.Context, err error) error {
 	e := &RotationError{ListenerID: r.in.ListenerID, ClientToken: r.out.ClientToken, Step: r.step, Err: err}
 	e.Done = *r.out
 	e.Done.Associated = slices.Clone(r.out.Associated)
@@ -379,52 +352,6 @@ func (r *rotation) fail(ctx context.Context, err error) error {
 			e.NotDissociated = append(e.NotDissociated, id)
 		}
 	}
-	r.report(ctx, alicloud.ProgressEvent{Step: r.step, Err: err})
+	r.rep.Report(ctx, alicloud.ProgressEvent{Step: r.step, Err: err})
 	return e
-}
-
-// onPoll reports every poll of the rotation's waits.
-func (r *rotation) onPoll(o *alicloud.WaiterOptions) {
-	prev := o.OnPoll
-	o.OnPoll = func(p alicloud.WaitPoll) {
-		if prev != nil {
-			prev(p)
-		}
-		r.report(context.Background(), alicloud.ProgressEvent{Step: alicloud.StepWait, Poll: &p})
-	}
-}
-
-// report completes ev, passes it to the Progress callback and logs it.
-func (r *rotation) report(ctx context.Context, ev alicloud.ProgressEvent) {
-	ev.Service, ev.Operation, ev.ListenerID = ServiceName, "RotateCertificates", r.in.ListenerID
-	ev.Done, ev.Total = r.calls, r.out.Plan.Calls()
-	if r.in.Progress != nil {
-		r.in.Progress(ev)
-	}
-	l := r.c.logger
-	level := slog.LevelInfo
-	switch {
-	case ev.Err != nil:
-		level = slog.LevelWarn
-	case ev.Step == alicloud.StepWait:
-		level = slog.LevelDebug
-	}
-	if l == nil || !l.Enabled(ctx, level) {
-		return
-	}
-	attrs := []slog.Attr{slog.String("listener", ev.ListenerID), slog.String("step", ev.Step),
-		slog.Int("done", ev.Done), slog.Int("total", ev.Total)}
-	if len(ev.Items) > 0 {
-		attrs = append(attrs, slog.Any("certificates", ev.Items))
-	}
-	if ev.JobID != "" {
-		attrs = append(attrs, slog.String("job", ev.JobID), slog.String("client_token", ev.ClientToken))
-	}
-	if ev.Poll != nil {
-		attrs = append(attrs, slog.Int("poll", ev.Poll.Poll), slog.String("pending", ev.Poll.Pending))
-	}
-	if ev.Err != nil {
-		attrs = append(attrs, slog.String("error", ev.Err.Error()))
-	}
-	l.LogAttrs(ctx, level, "alb rotation "+ev.Step, attrs...)
 }

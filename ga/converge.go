@@ -9,6 +9,7 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/idem"
+	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // The ...AndWait methods converge: they read the listener's additional
@@ -61,13 +62,6 @@ func withToken(token string, err error) error {
 	return &alicloud.ClientTokenError{ClientToken: token, Err: err}
 }
 
-func checkMaxWait(maxWait time.Duration) error {
-	if maxWait <= 0 {
-		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
-	}
-	return nil
-}
-
 // DissociateAndWait converges on "these domains have no additional
 // certificate": it lists the listener's additional certificates, reports
 // the domains that have none in AlreadyDissociated (they are not sent),
@@ -96,7 +90,7 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if err := checkMaxWait(maxWait); err != nil {
+	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
 	opts := waiterOptions(optFns)
@@ -150,7 +144,7 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if err := checkMaxWait(maxWait); err != nil {
+	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
 	opts := waiterOptions(optFns)
@@ -196,7 +190,7 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if err := checkMaxWait(maxWait); err != nil {
+	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
 	if in.DryRun {

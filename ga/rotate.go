@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/rotation"
 	"github.com/listenercerts/alicloud/internal/signer"
 	"github.com/listenercerts/alicloud/internal/validate"
 )
@@ -119,17 +120,10 @@ type RotationError struct {
 // Error says where the rotation stopped, why, what is done and what is
 // left, and that a re-run resumes.
 func (e *RotationError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ga: rotation of listener %s stopped at %s (ClientToken %s): %v; done: updated %s, associated %s, dissociated %s; not done: serve %s, dissociate %s; ",
-		e.ListenerID, e.Step, e.CallClientToken, e.Err, domainList(e.Done.Updated), domainList(e.Done.Associated),
-		domainList(e.Done.Dissociated), domainList(e.NotServed), domainList(e.NotDissociated))
-	if len(e.Done.Dissociated) == 0 {
-		b.WriteString("nothing was dissociated; ")
-	} else {
-		b.WriteString("every Set domain was served before any dissociation; ")
-	}
-	fmt.Fprintf(&b, "re-run RotateCertificates with the same input (ClientToken %q) to resume", e.ClientToken)
-	return b.String()
+	return rotation.ErrorText(fmt.Sprintf("ga: rotation of listener %s stopped at %s (ClientToken %s): %v; done: updated %s, associated %s, dissociated %s; not done: serve %s, dissociate %s; ",
+		e.ListenerID, e.Step, e.CallClientToken, e.Err, rotation.List(e.Done.Updated), rotation.List(e.Done.Associated),
+		rotation.List(e.Done.Dissociated), rotation.List(e.NotServed), rotation.List(e.NotDissociated)),
+		len(e.Done.Dissociated) > 0, "every Set domain was served before any dissociation", e.ClientToken)
 }
 
 // Unwrap returns the cause.
@@ -137,24 +131,7 @@ func (e *RotationError) Unwrap() error { return e.Err }
 
 // As makes alicloud.ClientTokenOf (errors.As with a
 // **alicloud.ClientTokenError) find the rotation's base token first.
-func (e *RotationError) As(target any) bool {
-	if t, ok := target.(**alicloud.ClientTokenError); ok {
-		*t = &alicloud.ClientTokenError{ClientToken: e.ClientToken, Err: e}
-		return true
-	}
-	return false
-}
-
-// domainList formats domains for an error message, at most 10 of them.
-func domainList(list []string) string {
-	if len(list) == 0 {
-		return "none"
-	}
-	if len(list) > 10 {
-		return strconv.Itoa(len(list)) + " [" + strings.Join(list[:10], " ") + " …]"
-	}
-	return strconv.Itoa(len(list)) + " [" + strings.Join(list, " ") + "]"
-}
+func (e *RotationError) As(target any) bool { return rotation.As(target, e.ClientToken, e) }
 
 // RotateCertificates brings a listener's additional certificates to the
 // wanted state, any number of them: each Set domain ends up served by its
@@ -197,30 +174,27 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	if err != nil {
 		return nil, err
 	}
-	if err := checkMaxWait(maxWait); err != nil {
+	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
-	r := &rotation{c: c, in: in, set: set, remove: remove, maxWait: maxWait,
-		out: &RotateCertificatesOutput{ClientToken: in.ClientToken}}
-	if r.out.ClientToken == "" {
-		r.out.ClientToken = alicloud.NewClientToken()
-	}
-	r.opts = waiterOptions(append(slices.Clip(optFns), r.onPoll))
+	r := &rotator{c: c, in: in, set: set, remove: remove, maxWait: maxWait,
+		out: &RotateCertificatesOutput{ClientToken: rotation.BaseToken(in.ClientToken)},
+		rep: rotation.Reporter{Service: ServiceName, ListenerID: in.ListenerID, Progress: in.Progress, Logger: c.logger,
+			Attrs: []slog.Attr{slog.String("accelerator", in.AcceleratorID)}, ItemsKey: "domains"}}
+	r.opts = waiterOptions(append(slices.Clip(optFns), r.rep.OnPoll))
 	r.out.Plan, err = r.plan(ctx)
 	if err != nil {
-		r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-		return nil, err
+		return nil, r.rep.Finish(ctx, err)
 	}
 	p := r.out.Plan
 	r.out.Unchanged, r.out.AlreadyDissociated = p.Unchanged, p.AlreadyDissociated
-	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepPlan, Items: p.domains()})
+	r.rep.Planned(ctx, p.Calls(), p.domains())
 	if in.DryRun {
 		err = r.precheck(ctx)
 	} else {
 		err = r.apply(ctx)
 	}
-	r.report(ctx, alicloud.ProgressEvent{Step: alicloud.StepDone, Err: err})
-	return r.out, err
+	return r.out, r.rep.Finish(ctx, err)
 }
 
 // domains lists the domains the plan changes, in the order of effect.
@@ -326,8 +300,8 @@ func planRotation(acceleratorID, listenerID string, set []DomainCertificate, rem
 	return p
 }
 
-// rotation is one run of RotateCertificates.
-type rotation struct {
+// rotator is one run of RotateCertificates.
+type rotator struct {
 	c       *Client
 	in      *RotateCertificatesInput
 	set     []DomainCertificate
@@ -335,16 +309,16 @@ type rotation struct {
 	maxWait time.Duration
 	opts    alicloud.WaiterOptions
 	out     *RotateCertificatesOutput
-	calls   int    // write calls finished (accepted and waited for)
-	step    string // the step under way, for errors
-	token   string // the token of the call under way, for errors
+	rep     rotation.Reporter // progress; counts the write calls finished
+	step    string            // the step under way, for errors
+	token   string            // the token of the call under way, for errors
 }
 
 // plan lists the listener and makes the plan. A certificate that is not
 // active means a change is still under way (an interrupted run's, say):
 // planning on it could repeat that change, so it first waits for the
 // listener and accelerator to settle and lists again.
-func (r *rotation) plan(ctx context.Context) (RotationPlan, error) {
+func (r *rotator) plan(ctx context.Context) (RotationPlan, error) {
 	certs, err := r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID)
 	if err != nil {
 		return RotationPlan{}, err
@@ -366,7 +340,7 @@ func (r *rotation) plan(ctx context.Context) (RotationPlan, error) {
 // precheck sends each planned Update with DryRun. Dry runs change
 // nothing, so they get tokens of their own (generated), never a real
 // call's.
-func (r *rotation) precheck(ctx context.Context) error {
+func (r *rotator) precheck(ctx context.Context) error {
 	for _, u := range r.out.Plan.Update {
 		if _, err := r.c.change(ctx, opUpdate, r.in.AcceleratorID, r.in.ListenerID, "", true,
 			updateParams(u.Domain, u.CertificateID)...); err != nil {
@@ -376,7 +350,7 @@ func (r *rotation) precheck(ctx context.Context) error {
 	return nil
 }
 
-func (r *rotation) apply(ctx context.Context) error {
+func (r *rotator) apply(ctx context.Context) error {
 	p := r.out.Plan
 	for _, u := range p.Update {
 		dc := DomainCertificate{Domain: u.Domain, CertificateID: u.CertificateID}
@@ -418,7 +392,7 @@ func (r *rotation) apply(ctx context.Context) error {
 
 // change makes one planned call, with a token derived from the base and
 // the call's items, and waits until it has taken effect.
-func (r *rotation) change(ctx context.Context, step, op string, domains, items []string, want domainWant,
+func (r *rotator) change(ctx context.Context, step, op string, domains, items []string, want domainWant,
 	params []signer.Param) error {
 	r.step = step
 	r.token = derivedToken(r.out.ClientToken, op, r.in.AcceleratorID, r.in.ListenerID, items)
@@ -426,16 +400,16 @@ func (r *rotation) change(ctx context.Context, step, op string, domains, items [
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	r.report(ctx, alicloud.ProgressEvent{Step: step, Items: domains, ClientToken: r.token})
+	r.rep.Report(ctx, alicloud.ProgressEvent{Step: step, Items: domains, ClientToken: r.token})
 	r.step = alicloud.StepWait
 	if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, want, r.maxWait, r.opts, false); err != nil {
 		return r.fail(ctx, withToken(res.ClientToken, err))
 	}
-	r.calls++
+	r.rep.Done++
 	return nil
 }
 
-func (r *rotation) fail(ctx context.Context, err error) error {
+func (r *rotator) fail(ctx context.Context, err error) error {
 	e := &RotationError{AcceleratorID: r.in.AcceleratorID, ListenerID: r.in.ListenerID, ClientToken: r.out.ClientToken,
 		Step: r.step, CallClientToken: r.token, Err: err}
 	e.Done = *r.out
@@ -453,52 +427,6 @@ func (r *rotation) fail(ctx context.Context, err error) error {
 			e.NotDissociated = append(e.NotDissociated, d)
 		}
 	}
-	r.report(ctx, alicloud.ProgressEvent{Step: r.step, Items: nil, ClientToken: r.token, Err: err})
+	r.rep.Report(ctx, alicloud.ProgressEvent{Step: r.step, Items: nil, ClientToken: r.token, Err: err})
 	return e
-}
-
-// onPoll reports every poll of the rotation's waits.
-func (r *rotation) onPoll(o *alicloud.WaiterOptions) {
-	prev := o.OnPoll
-	o.OnPoll = func(p alicloud.WaitPoll) {
-		if prev != nil {
-			prev(p)
-		}
-		r.report(context.Background(), alicloud.ProgressEvent{Step: alicloud.StepWait, Poll: &p})
-	}
-}
-
-// report completes ev, passes it to the Progress callback and logs it.
-func (r *rotation) report(ctx context.Context, ev alicloud.ProgressEvent) {
-	ev.Service, ev.Operation, ev.ListenerID = ServiceName, "RotateCertificates", r.in.ListenerID
-	ev.Done, ev.Total = r.calls, r.out.Plan.Calls()
-	if r.in.Progress != nil {
-		r.in.Progress(ev)
-	}
-	l := r.c.logger
-	level := slog.LevelInfo
-	switch {
-	case ev.Err != nil:
-		level = slog.LevelWarn
-	case ev.Step == alicloud.StepWait:
-		level = slog.LevelDebug
-	}
-	if l == nil || !l.Enabled(ctx, level) {
-		return
-	}
-	attrs := []slog.Attr{slog.String("accelerator", r.in.AcceleratorID), slog.String("listener", ev.ListenerID),
-		slog.String("step", ev.Step), slog.Int("done", ev.Done), slog.Int("total", ev.Total)}
-	if len(ev.Items) > 0 {
-		attrs = append(attrs, slog.Any("domains", ev.Items))
-	}
-	if ev.ClientToken != "" {
-		attrs = append(attrs, slog.String("client_token", ev.ClientToken))
-	}
-	if ev.Poll != nil {
-		attrs = append(attrs, slog.Int("poll", ev.Poll.Poll), slog.String("pending", ev.Poll.Pending))
-	}
-	if ev.Err != nil {
-		attrs = append(attrs, slog.String("error", ev.Err.Error()))
-	}
-	l.LogAttrs(ctx, level, "ga rotation "+ev.Step, attrs...)
 }

@@ -5,6 +5,7 @@ package validate
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/listenercerts/alicloud"
 )
@@ -63,6 +64,15 @@ func list(field string, items []string, max int, same func(a, b string) bool, no
 				return &alicloud.ValidationError{Field: item(i), Reason: strconv.Quote(v) + " repeats " + item(j) + note}
 			}
 		}
+	}
+	return nil
+}
+
+// MaxWait checks the maxWait of a waiter or a waiting operation: it must be
+// positive.
+func MaxWait(d time.Duration) error {
+	if d <= 0 {
+		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
 	}
 	return nil
 }

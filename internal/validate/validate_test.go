@@ -3,6 +3,7 @@ package validate
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,6 +34,9 @@ func TestChecks(t *testing.T) {
 			`"example.COM" repeats Domains[0] (domains are compared case-insensitively)`},
 		{"too many domains", Domains("Domains", make([]string, 11), 10), "Domains", "at most 10"},
 		{"a long domain", Domains("Domains", []string{long}, 10), "Domains[0]", "is 257 bytes long"},
+		{"maxWait", MaxWait(time.Nanosecond), "", ""},
+		{"zero maxWait", MaxWait(0), "maxWait", "must be positive"},
+		{"negative maxWait", MaxWait(-time.Second), "maxWait", "must be positive"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
