@@ -188,7 +188,7 @@ func TestProgressEvents(t *testing.T) {
 	var b bytes.Buffer
 	p := newProgress(&b, false)
 	p.event(alicloud.ProgressEvent{Service: "alb", ListenerID: "lsn-1", Step: alicloud.StepPlan, Total: 2})
-	p.event(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1", "c2"}, Done: 1, Total: 2, ClientToken: "T", JobID: "J"})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1", "c2"}, Done: 0, Total: 2, ClientToken: "T", JobID: "J"})
 	p.event(alicloud.ProgressEvent{Step: alicloud.StepWait, Items: []string{"c1"},
 		Poll: &alicloud.WaitPoll{What: "x", Poll: 1, Pending: "c1 (Associating)", NextPoll: time.Second}})
 	p.event(alicloud.ProgressEvent{Step: alicloud.StepDissociate, Items: []string{"c0"}, Err: errors.New("refused")})
