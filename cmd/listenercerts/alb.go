@@ -24,13 +24,7 @@ func albDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	if !in.DryRun {
 		a.progress.note("dissociating %s from %s (client token %s)", joinIDs(in.CertificateIDs), in.ListenerID, in.ClientToken)
 	}
-	var out *alb.DissociateAdditionalCertificatesFromListenerOutput
-	if inv.global.wait > 0 && !in.DryRun {
-		out, err = c.DissociateAndWait(ctx, in, inv.global.wait, a.waitOptions)
-	} else {
-		out, err = c.DissociateAdditionalCertificatesFromListener(ctx, in)
-	}
-	return orNil(out), err
+	return send(ctx, a, inv, in, in.DryRun, c.DissociateAdditionalCertificatesFromListener, c.DissociateAndWait)
 }
 
 func albAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
@@ -43,13 +37,7 @@ func albAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	if !in.DryRun {
 		a.progress.note("associating %s with %s (client token %s)", joinIDs(in.CertificateIDs), in.ListenerID, in.ClientToken)
 	}
-	var out *alb.AssociateAdditionalCertificatesWithListenerOutput
-	if inv.global.wait > 0 && !in.DryRun {
-		out, err = c.AssociateAndWait(ctx, in, inv.global.wait, a.waitOptions)
-	} else {
-		out, err = c.AssociateAdditionalCertificatesWithListener(ctx, in)
-	}
-	return orNil(out), err
+	return send(ctx, a, inv, in, in.DryRun, c.AssociateAdditionalCertificatesWithListener, c.AssociateAndWait)
 }
 
 func albRotate(ctx context.Context, a *app, inv *invocation) (any, error) {
@@ -57,13 +45,8 @@ func albRotate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &alb.RotateCertificatesInput{ListenerID: inv.o.listener, Add: inv.o.certs, Remove: inv.o.remove,
-		DryRun: inv.o.dryRun, ClientToken: inv.clientToken(), Progress: a.progress.event}
-	if !in.DryRun {
-		a.progress.note("rotating the certificates of %s (client token %s)", in.ListenerID, in.ClientToken)
-	}
-	out, err := c.RotateCertificates(ctx, in, inv.global.wait)
-	return orNil(out), err
+	return rotate(ctx, a, inv, c.RotateCertificates, &alb.RotateCertificatesInput{ListenerID: inv.o.listener,
+		Add: inv.o.certs, Remove: inv.o.remove, DryRun: inv.o.dryRun, ClientToken: inv.clientToken(), Progress: a.progress.event})
 }
 
 // albList lists every page; the output is one ListListenerCertificatesOutput
@@ -87,12 +70,4 @@ func albList(ctx context.Context, a *app, inv *invocation) (any, error) {
 		}
 		in.NextToken = out.NextToken
 	}
-}
-
-// orNil turns a nil *T into a nil interface, so that "no output" is seen.
-func orNil[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return p
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/alb"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 func noEnv(string) string { return "" }
@@ -30,7 +32,8 @@ func TestParse(t *testing.T) {
 	inv, err = parse([]string{"ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1",
 		"-cert", "a.com=x1", "-cert", "b.com=x2,c.com=x3"}, noEnv)
 	require.NoError(t, err, "ga needs no region")
-	assert.Equal(t, []pair{{"a.com", "x1"}, {"b.com", "x2"}, {"c.com", "x3"}}, inv.o.pairs)
+	assert.Equal(t, []ga.DomainCertificate{{Domain: "a.com", CertificateID: "x1"},
+		{Domain: "b.com", CertificateID: "x2"}, {Domain: "c.com", CertificateID: "x3"}}, inv.o.pairs)
 	assert.Equal(t, 5*time.Minute, inv.global.wait, "the default wait")
 	assert.Equal(t, "text", inv.global.output)
 
@@ -62,6 +65,10 @@ func TestParseUsageErrors(t *testing.T) {
 		{[]string{"ga", "associate", "-accelerator", "a", "-listener", "l", "-cert", "x1"}, []string{`-cert: invalid value "x1": want DOMAIN=ID`}},
 		{[]string{"ga", "dissociate", "-listener", "l", "-domain", ""}, []string{`-domain: invalid value ""`, "-accelerator is required"}},
 		{[]string{"ga", "list", "-listener", "l", "-cert", "a=b"}, []string{"unknown flag -cert", "-accelerator is required"}},
+		{[]string{"ga", "associate", "-accelerator", "a", "-listener", "l", "-cert", "a.com=x1,A.com=x2,a.com=x1", "-dry-run"},
+			[]string{"unknown flag -dry-run: GA has no dry run for Associate", "-cert: domain A.com given twice, with certificates x1 and x2"}},
+		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l", "-set", "a.com=x1", "-remove", "b.com,A.com"},
+			[]string{"-remove A.com: the domain is also in -set"}},
 	} {
 		_, err := parse(tc.args, noEnv)
 		var u *usageError
@@ -170,7 +177,6 @@ func TestFailExitCodes(t *testing.T) {
 		{errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout), exitTimeout, "-client-token " + inv.o.clientToken},
 		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, exitUsage, "listenercerts: -cert: duplicate"},
 		{&credentialsError{errors.New("none")}, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID"},
-		{errNotAvailable, exitFailed, "not available"},
 		{errors.New("connection refused"), exitFailed, "the outcome is unknown; resume with -client-token"},
 	} {
 		var errOut bytes.Buffer
@@ -188,7 +194,7 @@ func TestProgressEvents(t *testing.T) {
 	var b bytes.Buffer
 	p := newProgress(&b, false)
 	p.event(alicloud.ProgressEvent{Service: "alb", ListenerID: "lsn-1", Step: alicloud.StepPlan, Total: 2})
-	p.event(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1", "c2"}, Done: 1, Total: 2, ClientToken: "T", JobID: "J"})
+	p.event(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1", "c2"}, Done: 0, Total: 2, ClientToken: "T", JobID: "J"})
 	p.event(alicloud.ProgressEvent{Step: alicloud.StepWait, Items: []string{"c1"},
 		Poll: &alicloud.WaitPoll{What: "x", Poll: 1, Pending: "c1 (Associating)", NextPoll: time.Second}})
 	p.event(alicloud.ProgressEvent{Step: alicloud.StepDissociate, Items: []string{"c0"}, Err: errors.New("refused")})
@@ -198,5 +204,58 @@ func TestProgressEvents(t *testing.T) {
 listenercerts: associate c1, c2 accepted (call 1 of 2, client token T, job J)
 listenercerts: c1: waiting for x: c1 (Associating); 0s elapsed, next poll in 1s
 listenercerts: dissociate c0 failed: refused
+`, b.String())
+}
+
+func TestFailRotation(t *testing.T) {
+	inv, err := parse([]string{"ga", "rotate", "-accelerator", "ga-1", "-listener", "lsr-1", "-set", "a.com=y1,d.com=x4", "-remove", "c.com"}, noEnv)
+	require.NoError(t, err)
+	token := inv.clientToken()
+	timeout := &ga.RotationError{ListenerID: "lsr-1", ClientToken: token, Step: alicloud.StepWait,
+		Done:      ga.RotateCertificatesOutput{Updated: []string{"a.com"}},
+		NotServed: []string{"d.com"}, NotDissociated: []string{"c.com"},
+		Err: &alicloud.ClientTokenError{ClientToken: "call", Err: errors.Join(errors.New("still pending: listener lsr-1"), alicloud.ErrWaitTimeout)}}
+	var errOut bytes.Buffer
+	a := &app{progress: newProgress(&errOut, false)}
+	assert.Equal(t, exitTimeout, a.fail(inv, timeout))
+	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsr-1 stopped at waiting for a change to take effect: ")
+	assert.Contains(t, errOut.String(), "  done:       updated a.com; associated none; dissociated none\n  not done:   serve d.com; dissociate c.com\n  (nothing was dissociated)\n")
+	assert.True(t, strings.HasSuffix(errOut.String(), "-remove c.com -client-token "+token+"\n"), errOut.String())
+
+	inv, err = parse([]string{"-region", "r", "alb", "rotate", "-listener", "lsn-1", "-add", "c9", "-remove", "c1"}, noEnv)
+	require.NoError(t, err)
+	token = inv.clientToken()
+	refused := &alb.RotationError{ListenerID: "lsn-1", ClientToken: token, Step: alicloud.StepDissociate,
+		Done: alb.RotateCertificatesOutput{Associated: []string{"c9"}}, NotDissociated: []string{"c1"},
+		Err: &alicloud.APIError{Service: "alb", Operation: "DissociateAdditionalCertificatesFromListener", Code: "Forbidden", RequestID: "R-1", HTTPStatus: 403}}
+	errOut.Reset()
+	assert.Equal(t, exitFailed, a.fail(inv, refused))
+	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsn-1 stopped at the dissociate call:\nlistenercerts: alb DissociateAdditionalCertificatesFromListener refused: Forbidden (HTTP 403)\n")
+	assert.Contains(t, errOut.String(), "diagnosis:  https://api.aliyun.com/troubleshoot?q=Forbidden")
+	assert.Contains(t, errOut.String(), "  done:       associated c9; dissociated none\n  not done:   associate none; dissociate c1\n")
+	assert.Contains(t, errOut.String(), "the rotation stopped part way; resume with -client-token "+token)
+}
+
+func TestRotationText(t *testing.T) {
+	var b bytes.Buffer
+	inv := &invocation{o: options{listener: "lsr-1"}}
+	writeText(&b, inv, &ga.RotateCertificatesOutput{Updated: []string{"a.com"}, Associated: []string{"e.com"}, Unchanged: []string{"b.com"},
+		Plan: ga.RotationPlan{Update: make([]ga.PlannedUpdate, 1), Associate: make([][]ga.DomainCertificate, 1)}, ClientToken: "T"})
+	assert.Equal(t, "rotated lsr-1: updated a.com; associated e.com; dissociated none\nalready so (not sent): unchanged b.com; dissociated none\nclient token T\n", b.String())
+
+	b.Reset()
+	writeText(&b, inv, &ga.RotateCertificatesOutput{Unchanged: []string{"b.com"}, ClientToken: "T"})
+	assert.Equal(t, "nothing to do: lsr-1 is already as asked (no write call sent)\nalready so (not sent): unchanged b.com; dissociated none\n", b.String())
+
+	b.Reset()
+	inv.o.dryRun = true
+	writeText(&b, inv, &ga.RotateCertificatesOutput{Plan: ga.RotationPlan{
+		Update:     []ga.PlannedUpdate{{Domain: "a.com", CertificateID: "y1", CurrentCertificateID: "x1"}},
+		Associate:  [][]ga.DomainCertificate{{{Domain: "e.com", CertificateID: "x5"}, {Domain: "f.com", CertificateID: "x6"}}},
+		Dissociate: [][]string{{"c.com"}}}, ClientToken: "T"})
+	assert.Equal(t, `dry run passed: the plan for lsr-1 (3 write calls; nothing changed)
+  update     a.com=y1 (was x1)
+  associate  e.com=x5, f.com=x6
+  dissociate c.com
 `, b.String())
 }

@@ -17,7 +17,9 @@ type commandSpec struct {
 	flags         []string // defined by newCommandFlagSet
 	required      []string
 	either        []string // at least one of these two is required
-	run           func(ctx context.Context, a *app, inv *invocation) (output any, err error)
+	// lacks explains flags a command does not have, after "unknown flag -X".
+	lacks map[string]string
+	run   func(ctx context.Context, a *app, inv *invocation) (output any, err error)
 }
 
 var commands []*commandSpec
@@ -48,16 +50,18 @@ func init() {
 			synopsis: "-accelerator ID -listener ID -domain D [-domain D ...] [-client-token T]",
 			summary:  "remove the additional certificates of domains and wait until the listener is active",
 			flags:    []string{"accelerator", "listener", "domain", "client-token"}, required: []string{"accelerator", "listener", "domain"},
-			run: gaDissociate},
+			lacks: map[string]string{"dry-run": "GA has no dry run for Dissociate (ga rotate -remove DOMAIN -dry-run prints the plan)"},
+			run:   gaDissociate},
 		{service: "ga", verb: "associate",
 			synopsis: "-accelerator ID -listener ID -cert DOMAIN=ID [-cert DOMAIN=ID ...]",
 			summary:  "add additional certificates for domains and wait until the listener is active",
 			flags:    []string{"accelerator", "listener", "cert", "client-token"}, required: []string{"accelerator", "listener", "cert"},
-			run: gaAssociate},
+			lacks: map[string]string{"dry-run": "GA has no dry run for Associate (ga rotate -set DOMAIN=ID -dry-run prints the plan)"},
+			run:   gaAssociate},
 		{service: "ga", verb: "rotate",
 			synopsis: "-accelerator ID -listener ID [-set DOMAIN=ID ...] [-remove DOMAIN ...] [-dry-run]",
-			summary:  "make each -set domain served by its certificate, then remove -remove domains; run again to resume",
-			flags:    []string{"accelerator", "listener", "set", "remove", "dry-run"}, required: []string{"accelerator", "listener"}, either: []string{"set", "remove"},
+			summary:  "make each -set domain served by its certificate (updated in place, or associated), then remove the certificates of the -remove domains; run again (with the printed -client-token) to resume",
+			flags:    []string{"accelerator", "listener", "set", "remove", "dry-run", "client-token"}, required: []string{"accelerator", "listener"}, either: []string{"set", "remove"},
 			run: gaRotate},
 		{service: "ga", verb: "list",
 			synopsis: "-accelerator ID -listener ID",

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 // globalFlags are accepted before the service name and after the verb.
@@ -24,16 +25,13 @@ type globalFlags struct {
 type options struct {
 	listener    string
 	accelerator string
-	certs       []string // alb -cert, -add
-	pairs       []pair   // ga -cert, -set
-	domains     []string // ga -domain
-	remove      []string // -remove: certificate ids (alb) or domains (ga)
+	certs       []string               // alb -cert, -add
+	pairs       []ga.DomainCertificate // ga -cert, -set: DOMAIN=ID
+	domains     []string               // ga -domain
+	remove      []string               // -remove: certificate ids (alb) or domains (ga)
 	dryRun      bool
 	clientToken string
 }
-
-// pair is a ga DOMAIN=ID argument.
-type pair struct{ Domain, CertificateID string }
 
 // invocation is a parsed command line.
 type invocation struct {
@@ -75,7 +73,7 @@ func newGlobalFlagSet(g *globalFlags) *flag.FlagSet {
 func newCommandFlagSet(spec *commandSpec, o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(spec.service+" "+spec.verb, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	ga := spec.service == "ga"
+	isGA := spec.service == "ga"
 	for _, name := range spec.flags {
 		switch name {
 		case "listener":
@@ -83,7 +81,7 @@ func newCommandFlagSet(spec *commandSpec, o *options) *flag.FlagSet {
 		case "accelerator":
 			fs.StringVar(&o.accelerator, name, "", "accelerator `ID` (required)")
 		case "cert":
-			if ga {
+			if isGA {
 				fs.Var(pairList{&o.pairs}, name, "`DOMAIN=ID`: associate certificate ID for DOMAIN (repeat, or comma-separated)")
 			} else {
 				fs.Var(stringList{&o.certs}, name, "certificate `ID` (repeat, or comma-separated)")
@@ -95,19 +93,26 @@ func newCommandFlagSet(spec *commandSpec, o *options) *flag.FlagSet {
 		case "domain":
 			fs.Var(stringList{&o.domains}, name, "`DOMAIN` whose additional certificate to remove (repeat, or comma-separated)")
 		case "remove":
-			if ga {
+			if isGA {
 				fs.Var(stringList{&o.remove}, name, "`DOMAIN` whose additional certificate to remove (repeat, or comma-separated)")
 			} else {
 				fs.Var(stringList{&o.remove}, name, "certificate `ID` to have dissociated (repeat, or comma-separated)")
 			}
 		case "dry-run":
 			usage := "run only the service's precheck; nothing changes"
-			if spec.verb == "rotate" {
+			switch {
+			case spec.verb == "rotate" && isGA:
+				usage = "print the plan, after the service's precheck of each update; nothing changes"
+			case spec.verb == "rotate":
 				usage = "print the plan; nothing changes"
 			}
 			fs.BoolVar(&o.dryRun, name, false, usage)
 		case "client-token":
-			fs.StringVar(&o.clientToken, name, "", "idempotency `token`: run again with the token a failed or timed-out run printed, to resume without acting twice")
+			usage := "idempotency `token`: run again with the token a failed or timed-out run printed, to resume without acting twice"
+			if spec.verb == "rotate" {
+				usage = "base `token` of the rotation's calls: run again with the token a stopped run printed, to resume without acting twice"
+			}
+			fs.StringVar(&o.clientToken, name, "", usage)
 		default:
 			panic("listenercerts: no flag " + name)
 		}
@@ -152,7 +157,12 @@ func parse(args []string, getenv func(string) string) (*invocation, error) {
 	if help {
 		return nil, helpRequest{inv.spec}
 	}
-	problems = append(problems, more...)
+	for _, p := range more {
+		if name, ok := strings.CutPrefix(p, "unknown flag -"); ok && inv.spec.lacks[name] != "" {
+			p += ": " + inv.spec.lacks[name]
+		}
+		problems = append(problems, p)
+	}
 	for _, a := range positional {
 		problems = append(problems, fmt.Sprintf("unexpected argument %q: every value follows its flag (e.g. -listener ID)", a))
 	}
@@ -174,6 +184,7 @@ func (inv *invocation) check(getenv func(string) string) []string {
 	if either := inv.spec.either; len(either) == 2 && !inv.set[either[0]] && !inv.set[either[1]] {
 		problems = append(problems, fmt.Sprintf("-%s or -%s is required", either[0], either[1]))
 	}
+	problems = append(problems, inv.checkDomains()...)
 	if inv.spec.service == "alb" && inv.global.region == "" && getenv(alicloud.RegionEnvVar) == "" {
 		problems = append(problems, "-region is required for alb (or set "+alicloud.RegionEnvVar+")")
 	}
@@ -182,6 +193,34 @@ func (inv *invocation) check(getenv func(string) string) []string {
 		problems = append(problems, "-wait must not be negative")
 	case inv.global.wait == 0 && inv.spec.verb == "rotate" && inv.set["wait"]:
 		problems = append(problems, "-wait must be positive for rotate: it waits for each step before the next")
+	}
+	return problems
+}
+
+// checkDomains reports a ga domain given twice with different
+// certificates (-cert, -set), or both set and removed: the SDK refuses
+// them too, but in terms of its fields and one at a time.
+func (inv *invocation) checkDomains() []string {
+	var problems []string
+	flagName := "-cert"
+	if inv.spec.verb == "rotate" {
+		flagName = "-set"
+	}
+	certOf := map[string]string{} // lower-cased domain → certificate
+	for _, p := range inv.o.pairs {
+		key := strings.ToLower(p.Domain)
+		if id, ok := certOf[key]; ok && id != p.CertificateID {
+			problems = append(problems, fmt.Sprintf("%s: domain %s given twice, with certificates %s and %s", flagName, p.Domain, id, p.CertificateID))
+		} else if !ok {
+			certOf[key] = p.CertificateID
+		}
+	}
+	if inv.spec.service == "ga" && inv.spec.verb == "rotate" {
+		for _, d := range inv.o.remove {
+			if _, ok := certOf[strings.ToLower(d)]; ok {
+				problems = append(problems, fmt.Sprintf("-remove %s: the domain is also in -set (a rotation sets a domain or removes it, not both)", d))
+			}
+		}
 	}
 	return problems
 }
@@ -281,7 +320,7 @@ func (l stringList) Set(v string) error {
 }
 
 // pairList is a repeatable DOMAIN=ID flag.
-type pairList struct{ p *[]pair }
+type pairList struct{ p *[]ga.DomainCertificate }
 
 func (l pairList) String() string {
 	if l.p == nil {
@@ -301,7 +340,7 @@ func (l pairList) Set(v string) error {
 		if !ok || d == "" || id == "" {
 			return fmt.Errorf("want DOMAIN=ID, e.g. example.com=123-cn-hangzhou")
 		}
-		*l.p = append(*l.p, pair{d, id})
+		*l.p = append(*l.p, ga.DomainCertificate{Domain: d, CertificateID: id})
 	}
 	return nil
 }

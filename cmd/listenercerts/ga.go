@@ -23,21 +23,30 @@ func gaDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	in := &ga.DissociateAdditionalCertificatesFromListenerInput{
 		AcceleratorID: inv.o.accelerator, ListenerID: inv.o.listener, Domains: inv.o.domains, ClientToken: inv.clientToken()}
 	a.progress.note("dissociating the certificates of %s from %s (client token %s)", joinIDs(in.Domains), in.ListenerID, in.ClientToken)
-	var out *ga.DissociateAdditionalCertificatesFromListenerOutput
-	if inv.global.wait > 0 {
-		out, err = c.DissociateAndWait(ctx, in, inv.global.wait, a.waitOptions)
-	} else {
-		out, err = c.DissociateAdditionalCertificatesFromListener(ctx, in)
-	}
-	return orNil(out), err
+	return send(ctx, a, inv, in, false, c.DissociateAdditionalCertificatesFromListener, c.DissociateAndWait)
 }
 
+// gaAssociate has no -dry-run: GA has no precheck for Associate (ga rotate
+// -dry-run prints a plan).
 func gaAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
-	return nil, errNotAvailable
+	c, err := gaClient(ctx, a, inv)
+	if err != nil {
+		return nil, err
+	}
+	in := &ga.AssociateAdditionalCertificatesWithListenerInput{
+		AcceleratorID: inv.o.accelerator, ListenerID: inv.o.listener, Certificates: inv.o.pairs, ClientToken: inv.clientToken()}
+	a.progress.note("associating %s with %s (client token %s)", joinPairs(inv.o.pairs), in.ListenerID, in.ClientToken)
+	return send(ctx, a, inv, in, false, c.AssociateAdditionalCertificatesWithListener, c.AssociateAndWait)
 }
 
 func gaRotate(ctx context.Context, a *app, inv *invocation) (any, error) {
-	return nil, errNotAvailable
+	c, err := gaClient(ctx, a, inv)
+	if err != nil {
+		return nil, err
+	}
+	return rotate(ctx, a, inv, c.RotateCertificates, &ga.RotateCertificatesInput{AcceleratorID: inv.o.accelerator,
+		ListenerID: inv.o.listener, Set: inv.o.pairs, Remove: inv.o.remove, DryRun: inv.o.dryRun,
+		ClientToken: inv.clientToken(), Progress: a.progress.event})
 }
 
 // gaList lists every page, as one ListListenerCertificatesOutput.

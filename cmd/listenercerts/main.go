@@ -168,6 +168,3 @@ type credentialsError struct{ err error }
 
 func (e *credentialsError) Error() string { return "no credentials: " + e.err.Error() }
 func (e *credentialsError) Unwrap() error { return e.err }
-
-// errNotAvailable is returned by subcommands whose SDK operation this build lacks.
-var errNotAvailable = errors.New("not available in this build: the SDK operation it needs is not there yet")

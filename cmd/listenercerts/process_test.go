@@ -209,6 +209,11 @@ func TestProcessUsageErrors(t *testing.T) {
 		{[]string{"ga", "associate", "-accelerator", "a", "-listener", "l", "-cert", "x1"}, []string{"-cert"}},
 		{[]string{"ga", "rotate", "-listener", "l", "-set", "a.com"}, []string{"-accelerator", "-set"}},
 		{[]string{"ga", "list", "-listener", "l"}, []string{"-accelerator"}},
+		{[]string{"ga", "associate", "-listener", "l", "-cert", "a.com=x1", "-dry-run"}, []string{"-accelerator", "unknown flag -dry-run: GA has no dry run"}},
+		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l", "-set", "a.com=x1,b.com"}, []string{`-set: invalid value "a.com=x1,b.com": want DOMAIN=ID`}},
+		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l", "-set", "a.com=x1", "-remove", "A.com"}, []string{"-remove A.com: the domain is also in -set"}},
+		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l", "-set", "a.com=x1", "-set", "A.com=x2"}, []string{"-set: domain A.com given twice"}},
+		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l", "-set", "a.com=x1", "-wait", "0"}, []string{"-wait must be positive"}},
 		{[]string{"-output", "xml", "-wait", "later", "ga", "list", "-accelerator", "a", "-listener", "l"}, []string{"-output", "-wait"}},
 		{[]string{"ga", "list", "-accelerator", "a", "-listener", "l", "stray"}, []string{`"stray"`}},
 		{[]string{"-region", "r", "alb", "list", "-listener", "l", "-domain", "a.com"}, []string{"-domain"}},
@@ -442,4 +447,103 @@ func TestProcessRotateTimeoutResumes(t *testing.T) {
 	jobs, err := client.ListAsynJobs(t.Context(), &alb.ListAsynJobsInput{ResourceIDs: []string{"lsn-1"}})
 	require.NoError(t, err)
 	assert.Len(t, jobs.Jobs, 2, "one association and one dissociation: nothing acted twice")
+}
+
+// gaCertificates lists a GA listener through the CLI: domain → certificate.
+func gaCertificates(t *testing.T, url string) map[string]string {
+	t.Helper()
+	r := cliAt(t, url, "-output", "json", "ga", "list", "-accelerator", "ga-1", "-listener", "lsr-1")
+	require.Equal(t, exitOK, r.code)
+	certs := map[string]string{}
+	for _, c := range decode[ga.ListListenerCertificatesOutput](t, r).Certificates {
+		certs[c.Domain] = c.CertificateID
+		assert.Equal(t, "active", c.State, c.Domain)
+	}
+	return certs
+}
+
+func TestProcessGAAssociateAndRotate(t *testing.T) {
+	t.Parallel()
+	url := startEmulator(t, "-ga-associate-delay", "200ms", "-ga-update-delay", "200ms")
+
+	r := cliAt(t, url, "-output", "json", "ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1", "-cert", "d.com=x4,a.com=x1")
+	require.Equal(t, exitOK, r.code)
+	assoc := decode[ga.AssociateAdditionalCertificatesWithListenerOutput](t, r)
+	assert.NotEmpty(t, assoc.RequestID)
+	assert.Equal(t, []string{"a.com"}, assoc.AlreadyAssociated, "already served: not sent")
+	assert.Contains(t, r.stderr, "done: the change of listener lsr-1 to take effect")
+	before := gaCertificates(t, url)
+	assert.Equal(t, map[string]string{"a.com": "x1", "b.com": "x2", "c.com": "x3", "d.com": "x4"}, before)
+
+	rotate := []string{"ga", "rotate", "-accelerator", "ga-1", "-listener", "lsr-1", "-set", "a.com=y1,b.com=x2", "-set", "e.com=x5", "-remove", "c.com,z.com"}
+	r = cliAt(t, url, append([]string{"-output", "json"}, append(rotate, "-dry-run")...)...)
+	require.Equal(t, exitOK, r.code)
+	plan := decode[ga.RotateCertificatesOutput](t, r).Plan
+	assert.Equal(t, []ga.PlannedUpdate{{Domain: "a.com", CertificateID: "y1", CurrentCertificateID: "x1"}}, plan.Update)
+	assert.Equal(t, [][]ga.DomainCertificate{{{Domain: "e.com", CertificateID: "x5"}}}, plan.Associate)
+	assert.Equal(t, [][]string{{"c.com"}}, plan.Dissociate)
+	assert.Equal(t, []string{"b.com"}, plan.Unchanged)
+	assert.Equal(t, []string{"z.com"}, plan.AlreadyDissociated)
+	assert.Equal(t, before, gaCertificates(t, url), "a dry run changes nothing")
+
+	r = cliAt(t, url, rotate...)
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "rotated lsr-1: updated a.com; associated e.com; dissociated c.com\n")
+	assert.Contains(t, r.stdout, "already so (not sent): unchanged b.com; dissociated z.com\n")
+	assert.Contains(t, r.stderr, "listenercerts: update a.com accepted (call 1 of 3, client token ")
+	assert.Contains(t, r.stderr, "listenercerts: dissociate c.com accepted (call 3 of 3, client token ")
+	assert.Equal(t, map[string]string{"a.com": "y1", "b.com": "x2", "d.com": "x4", "e.com": "x5"}, gaCertificates(t, url))
+
+	// The same rotation again: nothing left to do, nothing sent.
+	r = cliAt(t, url, rotate...)
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "nothing to do: lsr-1 is already as asked")
+	assert.NotContains(t, r.stderr, "accepted")
+	r = cliAt(t, url, append([]string{"-output", "json"}, rotate...)...)
+	require.Equal(t, exitOK, r.code)
+	again := decode[ga.RotateCertificatesOutput](t, r)
+	assert.Equal(t, []string{"a.com", "b.com", "e.com"}, again.Unchanged)
+	assert.Equal(t, []string{"c.com", "z.com"}, again.AlreadyDissociated)
+	assert.Empty(t, again.Updated)
+	assert.Empty(t, again.Associated)
+	assert.Empty(t, again.Dissociated)
+
+	// A domain served by another certificate: refused, with the way to replace it.
+	r = cliAt(t, url, "ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1", "-cert", "a.com=x9")
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "ga AssociateAdditionalCertificatesWithListener refused: Exist.Certificate")
+	assert.Contains(t, r.stderr, "ga rotate -set DOMAIN=ID replaces it")
+
+	r = cliAt(t, url, "-wait", "0", "ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1", "-cert", "f.com=x6")
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "accepted: associating f.com=x6 with lsr-1; not waited for (-wait 0)")
+	assert.NotContains(t, r.stderr, "waiting for")
+}
+
+// A rotation whose wait times out exits 3 with what is done and not, and
+// the command that resumes; that command finishes without repeating the
+// association.
+func TestProcessGARotateTimeoutResumes(t *testing.T) {
+	t.Parallel()
+	url := startEmulator(t, "-ga-associate-delay", "2s")
+	r := cliAt(t, url, "-wait", "300ms", "ga", "rotate", "-accelerator", "ga-1", "-listener", "lsr-1", "-set", "d.com=x4", "-remove", "c.com")
+	require.Equal(t, exitTimeout, r.code)
+	assert.Contains(t, r.stderr, "still pending: listener lsr-1")
+	assert.Contains(t, r.stderr, "  not done:   serve d.com; dissociate c.com\n")
+	assert.Contains(t, r.stderr, "(nothing was dissociated)")
+	m := tokenRE.FindStringSubmatch(r.stderr)
+	require.NotNil(t, m, r.stderr)
+	resume := r.stderr[strings.LastIndex(r.stderr, "listenercerts -endpoint"):]
+	args := strings.Fields(strings.TrimSpace(resume))[1:]
+	assert.Equal(t, m[1], args[len(args)-1])
+	args[slicesPos(args, "-wait")+1] = "30s"
+
+	r = cli(t, withKey, append([]string{"-output", "json"}, args...)...)
+	require.Equal(t, exitOK, r.code)
+	out := decode[ga.RotateCertificatesOutput](t, r)
+	assert.Equal(t, m[1], out.ClientToken)
+	assert.Equal(t, []string{"d.com"}, out.Unchanged, "associated by the first run: not sent again")
+	assert.Empty(t, out.Associated)
+	assert.Equal(t, []string{"c.com"}, out.Dissociated)
+	assert.Equal(t, map[string]string{"a.com": "x1", "b.com": "x2", "d.com": "x4"}, gaCertificates(t, url))
 }

@@ -162,7 +162,8 @@ func eventLine(ev alicloud.ProgressEvent) string {
 		if ev.Err != nil {
 			return fmt.Sprintf("%s %s failed: %v", ev.Step, items, ev.Err)
 		}
-		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done, ev.Total, ev.ClientToken)
+		// ev.Done counts the calls finished before this one.
+		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done+1, ev.Total, ev.ClientToken)
 		if ev.JobID != "" {
 			s += ", job " + ev.JobID
 		}

@@ -9,11 +9,16 @@ import (
 	"strings"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/alb"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 // fail reports err on stderr and returns the exit status.
 func (a *app) fail(inv *invocation, err error) int {
 	w := a.progress
+	if r := rotationStopOf(err); r != nil {
+		return a.failRotation(inv, r)
+	}
 	var (
 		apiErr  *alicloud.APIError
 		invalid *alicloud.ValidationError
@@ -37,12 +42,12 @@ func (a *app) fail(inv *invocation, err error) int {
 		return exitTimeout
 	case errors.As(err, &apiErr):
 		writeAPIError(w, apiErr)
+		if inv.spec.service == "ga" && inv.spec.verb == "associate" && errors.Is(err, ga.ErrCertificateExists) {
+			fmt.Fprintln(w, "  hint:       the domain has another certificate: ga rotate -set DOMAIN=ID replaces it in place")
+		}
 		if acceptedBefore(inv, apiErr, err) {
 			fmt.Fprintln(w, resumeHint(inv, "a change was accepted before this error"))
 		}
-		return exitFailed
-	case errors.Is(err, errNotAvailable):
-		fmt.Fprintf(w, "listenercerts: %s %s: %v\n", inv.spec.service, inv.spec.verb, err)
 		return exitFailed
 	}
 	fmt.Fprintf(w, "listenercerts: %v\n", err)
@@ -50,6 +55,63 @@ func (a *app) fail(inv *invocation, err error) int {
 		fmt.Fprintln(w, resumeHint(inv, "the outcome is unknown"))
 	}
 	return exitFailed
+}
+
+// rotationStop is what an *alb.RotationError or a *ga.RotationError says,
+// in one shape: where the rotation stopped, why, what is done and what not.
+type rotationStop struct {
+	listener, step string
+	done, notDone  []listed
+	dissociated    bool
+	cause          error
+}
+
+func rotationStopOf(err error) *rotationStop {
+	var ae *alb.RotationError
+	var ge *ga.RotationError
+	switch {
+	case errors.As(err, &ae):
+		return &rotationStop{listener: ae.ListenerID, step: ae.Step, cause: ae.Err, dissociated: len(ae.Done.Dissociated) > 0,
+			done:    []listed{{"associated", ae.Done.Associated}, {"dissociated", ae.Done.Dissociated}},
+			notDone: []listed{{"associate", ae.NotAssociated}, {"dissociate", ae.NotDissociated}}}
+	case errors.As(err, &ge):
+		return &rotationStop{listener: ge.ListenerID, step: ge.Step, cause: ge.Err, dissociated: len(ge.Done.Dissociated) > 0,
+			done:    []listed{{"updated", ge.Done.Updated}, {"associated", ge.Done.Associated}, {"dissociated", ge.Done.Dissociated}},
+			notDone: []listed{{"serve", ge.NotServed}, {"dissociate", ge.NotDissociated}}}
+	}
+	return nil
+}
+
+// failRotation reports a rotation that stopped after its first write: the
+// cause, what is done and what is not, and the command that resumes (the
+// same, with the rotation's -client-token). A wait that timed out is exit
+// status 3, anything else 1.
+func (a *app) failRotation(inv *invocation, r *rotationStop) int {
+	w := a.progress
+	at := "the " + r.step + " call"
+	if r.step == alicloud.StepWait {
+		at = "waiting for a change to take effect"
+	}
+	var apiErr *alicloud.APIError
+	if errors.As(r.cause, &apiErr) {
+		fmt.Fprintf(w, "listenercerts: the rotation of %s stopped at %s:\n", r.listener, at)
+		writeAPIError(w, apiErr)
+	} else {
+		fmt.Fprintf(w, "listenercerts: the rotation of %s stopped at %s: %v\n", r.listener, at, r.cause)
+	}
+	fmt.Fprintf(w, "  done:       %s\n", joinListed(r.done))
+	fmt.Fprintf(w, "  not done:   %s\n", joinListed(r.notDone))
+	if r.dissociated {
+		fmt.Fprintln(w, "  (every new certificate was confirmed serving before the first dissociation)")
+	} else {
+		fmt.Fprintln(w, "  (nothing was dissociated)")
+	}
+	code, why := exitFailed, "the rotation stopped part way"
+	if errors.Is(r.cause, alicloud.ErrWaitTimeout) {
+		code, why = exitTimeout, "the last change was accepted and is still in progress"
+	}
+	fmt.Fprintln(w, resumeHint(inv, why))
+	return code
 }
 
 const credentialsHelp = `Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN

@@ -15,61 +15,50 @@ func writeText(w io.Writer, inv *invocation, out any) {
 	waited := inv.global.wait > 0
 	switch out := out.(type) {
 	case *alb.DissociateAdditionalCertificatesFromListenerOutput:
-		switch {
-		case out.DryRunPassed:
-			fmt.Fprintf(w, "dry run passed: %s can be dissociated from %s (request %s)\n", joinIDs(inv.o.certs), inv.o.listener, out.RequestID)
-		case waited:
-			fmt.Fprintf(w, "dissociated from %s: %s\n", inv.o.listener, joinIDs(inv.o.certs))
-		default:
-			fmt.Fprintf(w, "accepted: dissociating %s from %s; not waited for (-wait 0)\n", joinIDs(inv.o.certs), inv.o.listener)
-		}
-		if len(out.AlreadyDissociated) > 0 {
-			fmt.Fprintf(w, "already dissociated (not sent): %s\n", joinIDs(out.AlreadyDissociated))
-		}
-		if out.JobID != "" {
-			fmt.Fprintf(w, "job %s, request %s, client token %s\n", out.JobID, out.RequestID, out.ClientToken)
-		}
+		changeText{verb: "dissociate", prep: "from", listener: inv.o.listener, items: joinIDs(inv.o.certs),
+			dryRunPassed: out.DryRunPassed, requestID: out.RequestID, already: out.AlreadyDissociated,
+			ids: jobLine(out.JobID, out.RequestID, out.ClientToken)}.write(w, waited)
 	case *alb.AssociateAdditionalCertificatesWithListenerOutput:
-		switch {
-		case out.DryRunPassed:
-			fmt.Fprintf(w, "dry run passed: %s can be associated with %s (request %s)\n", joinIDs(inv.o.certs), inv.o.listener, out.RequestID)
-		case waited:
-			fmt.Fprintf(w, "associated with %s: %s\n", inv.o.listener, joinIDs(inv.o.certs))
-		default:
-			fmt.Fprintf(w, "accepted: associating %s with %s; not waited for (-wait 0)\n", joinIDs(inv.o.certs), inv.o.listener)
-		}
-		if len(out.AlreadyAssociated) > 0 {
-			fmt.Fprintf(w, "already associated (not sent): %s\n", joinIDs(out.AlreadyAssociated))
-		}
-		if out.JobID != "" {
-			fmt.Fprintf(w, "job %s, request %s, client token %s\n", out.JobID, out.RequestID, out.ClientToken)
-		}
+		changeText{verb: "associate", prep: "with", listener: inv.o.listener, items: joinIDs(inv.o.certs),
+			dryRunPassed: out.DryRunPassed, requestID: out.RequestID, already: out.AlreadyAssociated,
+			ids: jobLine(out.JobID, out.RequestID, out.ClientToken)}.write(w, waited)
+	case *ga.DissociateAdditionalCertificatesFromListenerOutput:
+		changeText{verb: "dissociate", prep: "from", listener: inv.o.listener, items: "the certificates of " + joinIDs(inv.o.domains),
+			active: true, already: out.AlreadyDissociated, ids: requestLine(out.RequestID, out.ClientToken)}.write(w, waited)
+	case *ga.AssociateAdditionalCertificatesWithListenerOutput:
+		changeText{verb: "associate", prep: "with", listener: inv.o.listener, items: joinPairs(inv.o.pairs),
+			active: true, already: out.AlreadyAssociated, ids: requestLine(out.RequestID, out.ClientToken)}.write(w, waited)
 	case *alb.RotateCertificatesOutput:
-		if inv.o.dryRun {
-			p := out.Plan
-			fmt.Fprintf(w, "dry run passed: the plan for %s (%d write calls; nothing changed)\n", inv.o.listener, p.Calls())
-			for _, b := range p.Associate {
-				fmt.Fprintf(w, "  associate  %s\n", joinIDs(b))
-			}
-			for _, b := range p.Dissociate {
-				fmt.Fprintf(w, "  dissociate %s\n", joinIDs(b))
-			}
-		} else {
-			fmt.Fprintf(w, "rotated %s: associated %s; dissociated %s\n", inv.o.listener, listOrNone(out.Associated), listOrNone(out.Dissociated))
+		p := out.Plan
+		r := rotationText{listener: inv.o.listener, dryRun: inv.o.dryRun, calls: p.Calls(),
+			done:    []listed{{"associated", out.Associated}, {"dissociated", out.Dissociated}},
+			already: []listed{{"associated", out.AlreadyAssociated}, {"dissociated", out.AlreadyDissociated}}}
+		for _, b := range p.Associate {
+			r.plan = append(r.plan, "associate  "+joinIDs(b))
 		}
-		if len(out.AlreadyAssociated)+len(out.AlreadyDissociated) > 0 {
-			fmt.Fprintf(w, "already so (not sent): associated %s; dissociated %s\n", listOrNone(out.AlreadyAssociated), listOrNone(out.AlreadyDissociated))
+		for _, b := range p.Dissociate {
+			r.plan = append(r.plan, "dissociate "+joinIDs(b))
 		}
 		if len(out.JobIDs) > 0 {
-			fmt.Fprintf(w, "jobs %s, client token %s\n", joinIDs(out.JobIDs), out.ClientToken)
+			r.ids = fmt.Sprintf("jobs %s, client token %s", joinIDs(out.JobIDs), out.ClientToken)
 		}
-	case *ga.DissociateAdditionalCertificatesFromListenerOutput:
-		if waited {
-			fmt.Fprintf(w, "dissociated from %s: the certificates of %s; the listener is active\n", inv.o.listener, joinIDs(inv.o.domains))
-		} else {
-			fmt.Fprintf(w, "accepted: dissociating the certificates of %s from %s; not waited for (-wait 0)\n", joinIDs(inv.o.domains), inv.o.listener)
+		r.write(w)
+	case *ga.RotateCertificatesOutput:
+		p := out.Plan
+		r := rotationText{listener: inv.o.listener, dryRun: inv.o.dryRun, calls: p.Calls(),
+			done:    []listed{{"updated", out.Updated}, {"associated", out.Associated}, {"dissociated", out.Dissociated}},
+			already: []listed{{"unchanged", out.Unchanged}, {"dissociated", out.AlreadyDissociated}},
+			ids:     "client token " + out.ClientToken}
+		for _, u := range p.Update {
+			r.plan = append(r.plan, fmt.Sprintf("update     %s=%s (was %s)", u.Domain, u.CertificateID, u.CurrentCertificateID))
 		}
-		fmt.Fprintf(w, "request %s, client token %s\n", out.RequestID, out.ClientToken)
+		for _, b := range p.Associate {
+			r.plan = append(r.plan, "associate  "+joinPairs(b))
+		}
+		for _, b := range p.Dissociate {
+			r.plan = append(r.plan, "dissociate "+joinIDs(b))
+		}
+		r.write(w)
 	case *alb.ListListenerCertificatesOutput:
 		fmt.Fprintf(w, "listener %s: %d certificate(s)\n", inv.o.listener, len(out.Certificates))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -95,6 +84,101 @@ func writeText(w io.Writer, inv *invocation, out any) {
 	}
 }
 
+// changeText is the text of a dissociate or associate, for both services.
+type changeText struct {
+	verb, prep   string // "dissociate", "from"
+	listener     string
+	items        string // what the command line named
+	dryRunPassed bool   // alb's precheck passed
+	requestID    string // of the precheck
+	active       bool   // ga: the wait also saw the listener active
+	already      []string
+	ids          string // job, request and client token of the call; "" when none was sent
+}
+
+func (c changeText) write(w io.Writer, waited bool) {
+	switch {
+	case c.dryRunPassed:
+		fmt.Fprintf(w, "dry run passed: %s can be %sd %s %s (request %s)\n", c.items, c.verb, c.prep, c.listener, c.requestID)
+	case waited:
+		fmt.Fprintf(w, "%sd %s %s: %s", c.verb, c.prep, c.listener, c.items)
+		if c.active {
+			io.WriteString(w, "; the listener is active")
+		}
+		io.WriteString(w, "\n")
+	default:
+		fmt.Fprintf(w, "accepted: %sing %s %s %s; not waited for (-wait 0)\n", strings.TrimSuffix(c.verb, "e"), c.items, c.prep, c.listener)
+	}
+	if len(c.already) > 0 {
+		fmt.Fprintf(w, "already %sd (not sent): %s\n", c.verb, joinIDs(c.already))
+	}
+	if c.ids != "" {
+		fmt.Fprintln(w, c.ids)
+	}
+}
+
+func jobLine(jobID, requestID, clientToken string) string {
+	if jobID == "" {
+		return ""
+	}
+	return fmt.Sprintf("job %s, request %s, client token %s", jobID, requestID, clientToken)
+}
+
+func requestLine(requestID, clientToken string) string {
+	if requestID == "" {
+		return ""
+	}
+	return fmt.Sprintf("request %s, client token %s", requestID, clientToken)
+}
+
+// listed is a labelled list, e.g. "associated c1, c2".
+type listed struct {
+	label string
+	items []string
+}
+
+// joinListed formats lists as "associated c1, c2; dissociated none".
+func joinListed(lists []listed) string {
+	s := make([]string, len(lists))
+	for i, l := range lists {
+		s[i] = l.label + " " + listOrNone(l.items)
+	}
+	return strings.Join(s, "; ")
+}
+
+// rotationText is the text of a rotation, for both services.
+type rotationText struct {
+	listener      string
+	dryRun        bool
+	calls         int      // write calls of the plan
+	plan          []string // one line per call
+	done, already []listed
+	ids           string // the jobs and client token; "" when none
+}
+
+func (r rotationText) write(w io.Writer) {
+	switch {
+	case r.dryRun:
+		fmt.Fprintf(w, "dry run passed: the plan for %s (%d write calls; nothing changed)\n", r.listener, r.calls)
+		for _, l := range r.plan {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	case r.calls == 0:
+		fmt.Fprintf(w, "nothing to do: %s is already as asked (no write call sent)\n", r.listener)
+	default:
+		fmt.Fprintf(w, "rotated %s: %s\n", r.listener, joinListed(r.done))
+	}
+	for _, l := range r.already {
+		if len(l.items) > 0 {
+			fmt.Fprintf(w, "already so (not sent): %s\n", joinListed(r.already))
+			break
+		}
+	}
+	if r.ids != "" && !r.dryRun && r.calls > 0 {
+		fmt.Fprintln(w, r.ids)
+	}
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -103,6 +187,15 @@ func yesNo(b bool) string {
 }
 
 func joinIDs(ids []string) string { return strings.Join(ids, ", ") }
+
+// joinPairs formats ga pairs as on the command line: "a.com=x1, b.com=x2".
+func joinPairs(pairs []ga.DomainCertificate) string {
+	s := make([]string, len(pairs))
+	for i, p := range pairs {
+		s[i] = p.Domain + "=" + p.CertificateID
+	}
+	return strings.Join(s, ", ")
+}
 
 func listOrNone(ids []string) string {
 	if len(ids) == 0 {
