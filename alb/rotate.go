@@ -83,14 +83,16 @@ type RotationPlan struct {
 // Calls returns how many write calls the plan makes.
 func (p RotationPlan) Calls() int { return len(p.Associate) + len(p.Dissociate) }
 
-// RotationError reports a rotation that stopped after its first write:
+// RotationError reports a rotation that stopped once it had begun (after its
+// plan):
 // what was done, what was not, and the cause (Unwrap). Dissociations come
 // only after every Add certificate was confirmed Associated, so a failure
 // never leaves the listener without a certificate it is to serve.
 // Re-running RotateCertificates with the same input resumes: it reads the
-// listener again and does only what is left. alicloud.ClientTokenOf
-// returns ClientToken, the rotation's base token: set it as the input's
-// ClientToken for the re-run to reuse the tokens of interrupted calls.
+// listener again and does only what is left. Once a write was sent (Sent),
+// alicloud.ClientTokenOf returns ClientToken, the rotation's base token:
+// set it as the input's ClientToken for the re-run to reuse the tokens of
+// interrupted calls.
 type RotationError struct {
 	ListenerID  string
 	ClientToken string
@@ -103,6 +105,9 @@ type RotationError struct {
 	// NotDissociated the Remove ids not confirmed gone.
 	NotAssociated, NotDissociated []string
 	Err                           error
+	// Sent reports whether any write request was sent before the failure.
+	// Only then does alicloud.ClientTokenOf return ClientToken.
+	Sent bool
 }
 
 // Error says where the rotation stopped, why, what is done and what is
@@ -119,7 +124,9 @@ func (e *RotationError) Unwrap() error { return e.Err }
 
 // As makes alicloud.ClientTokenOf (errors.As with a
 // **alicloud.ClientTokenError) find the rotation's base token first.
-func (e *RotationError) As(target any) bool { return rotation.As(target, e.ClientToken, e) }
+func (e *RotationError) As(target any) bool {
+	return rotation.As(target, e.ClientToken, e.Sent || alicloud.ClientTokenOf(e.Err) != "", e)
+}
 
 // RotateCertificates brings a listener's additional certificates to the
 // wanted state, any number of them. It lists the listener's certificates
@@ -336,6 +343,7 @@ func (r *rotator) change(ctx context.Context, d direction, step string, batch []
 func (r *rotator) fail(ctx context.Context, err error) error {
 	e := &RotationError{ListenerID: r.in.ListenerID, ClientToken: r.out.ClientToken, Step: r.step, Err: err}
 	e.Done = *r.out
+	e.Sent = r.rep.Done > 0 || alicloud.ClientTokenOf(err) != ""
 	e.Done.Associated = slices.Clone(r.out.Associated)
 	e.Done.Dissociated = slices.Clone(r.out.Dissociated)
 	e.Done.JobIDs = slices.Clone(r.out.JobIDs)

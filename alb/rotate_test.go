@@ -377,3 +377,37 @@ func TestRotateConcurrentListeners(t *testing.T) {
 		assert.Equal(t, 1, acts, tok)
 	}
 }
+
+// A rotation stopped before its first write carries no ClientToken:
+// nothing was sent, as for every call. Once a write was sent, it carries
+// the base token to resume with.
+func TestRotationErrorCarriesATokenOnlyOnceSent(t *testing.T) {
+	srv, c := rotationSetup(t, 50*time.Millisecond, nil, []string{"old-1"}, "lsn-1")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := c.RotateCertificates(ctx, &alb.RotateCertificatesInput{ListenerID: "lsn-1", Add: []string{"new-1"},
+		Remove: []string{"old-1"}, ClientToken: "base-1",
+		Progress: func(ev alicloud.ProgressEvent) {
+			if ev.Step == alicloud.StepPlan {
+				cancel() // before the first Associate is sent
+			}
+		}}, time.Minute, quick)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, alicloud.ClientTokenOf(err))
+	assert.Zero(t, srv.Stats().Actions)
+
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	_, err = c.RotateCertificates(ctx2, &alb.RotateCertificatesInput{ListenerID: "lsn-1", Add: []string{"new-1"},
+		Remove: []string{"old-1"}, ClientToken: "base-2",
+		Progress: func(ev alicloud.ProgressEvent) {
+			if ev.Step == alicloud.StepAssociate {
+				cancel2() // the Associate was accepted; stop while waiting for it
+			}
+		}}, time.Minute, quick)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, "base-2", alicloud.ClientTokenOf(err))
+	var re *alb.RotationError
+	require.ErrorAs(t, err, &re)
+	assert.True(t, re.Sent)
+}

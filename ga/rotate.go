@@ -92,7 +92,8 @@ type RotationPlan struct {
 // Calls returns how many write calls the plan makes.
 func (p RotationPlan) Calls() int { return len(p.Update) + len(p.Associate) + len(p.Dissociate) }
 
-// RotationError reports a rotation that stopped after its first write:
+// RotationError reports a rotation that stopped once it had begun (after its
+// plan):
 // where, why (Unwrap), what was done and what was not. Dissociations come
 // only after every Set domain was confirmed served, so a failure never
 // leaves a Set domain without a certificate. Re-running RotateCertificates
@@ -115,6 +116,9 @@ type RotationError struct {
 	// certificate; NotDissociated the Remove domains not confirmed gone.
 	NotServed, NotDissociated []string
 	Err                       error
+	// Sent reports whether any write request was sent before the failure.
+	// Only then does alicloud.ClientTokenOf return ClientToken.
+	Sent bool
 }
 
 // Error says where the rotation stopped, why, what is done and what is
@@ -131,7 +135,9 @@ func (e *RotationError) Unwrap() error { return e.Err }
 
 // As makes alicloud.ClientTokenOf (errors.As with a
 // **alicloud.ClientTokenError) find the rotation's base token first.
-func (e *RotationError) As(target any) bool { return rotation.As(target, e.ClientToken, e) }
+func (e *RotationError) As(target any) bool {
+	return rotation.As(target, e.ClientToken, e.Sent || alicloud.ClientTokenOf(e.Err) != "", e)
+}
 
 // RotateCertificates brings a listener's additional certificates to the
 // wanted state, any number of them: each Set domain ends up served by its
@@ -413,6 +419,7 @@ func (r *rotator) fail(ctx context.Context, err error) error {
 	e := &RotationError{AcceleratorID: r.in.AcceleratorID, ListenerID: r.in.ListenerID, ClientToken: r.out.ClientToken,
 		Step: r.step, CallClientToken: r.token, Err: err}
 	e.Done = *r.out
+	e.Sent = r.rep.Done > 0 || alicloud.ClientTokenOf(err) != ""
 	e.Done.Updated = slices.Clone(r.out.Updated)
 	e.Done.Associated = slices.Clone(r.out.Associated)
 	e.Done.Dissociated = slices.Clone(r.out.Dissociated)

@@ -143,9 +143,10 @@ func ErrorText(head string, dissociated bool, ordered, baseToken string) string 
 
 // As is the As method of a RotationError err whose base token is
 // baseToken: it makes alicloud.ClientTokenOf (errors.As with a
-// **alicloud.ClientTokenError) find the base token first.
-func As(target any, baseToken string, err error) bool {
-	if t, ok := target.(**alicloud.ClientTokenError); ok {
+// **alicloud.ClientTokenError) find the base token first, once a write was
+// sent; before that, no token (nothing was sent, as for every call).
+func As(target any, baseToken string, sent bool, err error) bool {
+	if t, ok := target.(**alicloud.ClientTokenError); ok && sent {
 		*t = &alicloud.ClientTokenError{ClientToken: baseToken, Err: err}
 		return true
 	}

@@ -29,23 +29,30 @@ func TestErrorText(t *testing.T) {
 		ErrorText("head; ", true, "all served first", `a"b`))
 }
 
-type rotationError struct{ token string }
-
-func (e *rotationError) Error() string      { return "rotation failed" }
-func (e *rotationError) As(target any) bool { return As(target, e.token, e) }
-func (e *rotationError) Unwrap() error {
-	return &alicloud.ClientTokenError{ClientToken: "call", Err: errors.New("x")}
+type rotationError struct {
+	token string
+	sent  bool
+	cause error
 }
 
+func (e *rotationError) Error() string      { return "rotation failed" }
+func (e *rotationError) As(target any) bool { return As(target, e.token, e.sent, e) }
+func (e *rotationError) Unwrap() error      { return e.cause }
+
 func TestAsFindsTheBaseTokenFirst(t *testing.T) {
-	e := &rotationError{token: "base"}
+	e := &rotationError{token: "base", sent: true, cause: &alicloud.ClientTokenError{ClientToken: "call", Err: errors.New("x")}}
 	assert.Equal(t, "base", alicloud.ClientTokenOf(e), "not the call token the cause carries")
 	var ct *alicloud.ClientTokenError
 	require.ErrorAs(t, e, &ct)
 	assert.Same(t, e, ct.Err)
 	var ve *alicloud.ValidationError
-	assert.False(t, As(&ve, "base", e), "other targets are left to Unwrap")
+	assert.False(t, As(&ve, "base", true, e), "other targets are left to Unwrap")
 	assert.Nil(t, ve)
+}
+
+func TestNoTokenBeforeAnyWrite(t *testing.T) {
+	e := &rotationError{token: "base", cause: errors.New("the listing was refused")}
+	assert.Empty(t, alicloud.ClientTokenOf(e), "nothing was sent")
 }
 
 func TestBaseToken(t *testing.T) {
