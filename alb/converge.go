@@ -36,12 +36,15 @@ import (
 //     when the whole list is sent, else a token derived from in.ClientToken
 //     and the ids sent, so a re-run with the same in.ClientToken that sends
 //     the same ids reuses it, and a different list never reuses a token
-//     (which the service would refuse as IdempotentParameterMismatch);
+//     (which the service would refuse as IdempotentParameterMismatch); a
+//     call with a derived token sends its ids sorted, so the order of
+//     CertificateIDs does not matter to a re-run;
 //   - should the service answer ErrCertificateNotAssociated (the listener
 //     changed since the listing), it lists again and sends what is left.
 //
 // A dry run lists, then prechecks what would be sent (DryRunPassed; true
-// also when nothing would be sent) and does not wait.
+// also when nothing would be sent) under a ClientToken of its own (so the
+// real call may carry the caller's) and does not wait.
 //
 // Every error after sending carries the ClientToken of the call
 // (alicloud.ClientTokenOf), wait-phase errors included (timeout, a done
@@ -104,7 +107,10 @@ var (
 		underway: func(c ListenerCertificate, listed bool) bool {
 			return listed && strings.EqualFold(c.Status, StatusDissociating)
 		}}
-	association = direction{op: opAssociate, want: "Associated", done: associated, stale: ErrCertificateAlreadyAssociated,
+	association = direction{op: opAssociate, want: "Associated", stale: ErrCertificateAlreadyAssociated,
+		// The listener's default certificate serves already, as the
+		// rotation counts it.
+		done: func(c ListenerCertificate, listed bool) bool { return associated(c, listed) || (listed && c.IsDefault) },
 		underway: func(c ListenerCertificate, listed bool) bool {
 			return listed && strings.EqualFold(c.Status, StatusAssociating)
 		}}
@@ -166,6 +172,15 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 		req := in
 		req.ids = send
 		req.clientToken = callToken(base, d.op, in.listenerID, in.ids, send)
+		if in.dryRun {
+			// A precheck acts on nothing: its own token, so the real call
+			// that follows may use the caller's.
+			req.clientToken = alicloud.NewClientToken()
+		} else if req.clientToken != base {
+			// A derived token stands for the set sent: send it sorted, so a
+			// re-run listing the ids in another order sends the same call.
+			req.ids = slices.Sorted(slices.Values(send))
+		}
 		res, err := c.change(ctx, d.op, req)
 		if err != nil {
 			if errors.Is(err, d.stale) && round < staleRounds {

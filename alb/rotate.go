@@ -253,6 +253,10 @@ func planRotation(in *RotateCertificatesInput, listed map[string]ListenerCertifi
 			dissociate = append(dissociate, id)
 		}
 	}
+	// Sorted before batching: the same sets give the same calls (and so the
+	// same derived ClientTokens) whatever the order of Add and Remove.
+	slices.Sort(associate)
+	slices.Sort(dissociate)
 	p.Associate = slices.Collect(slices.Chunk(associate, MaxCertificatesPerCall))
 	p.Dissociate = slices.Collect(slices.Chunk(dissociate, MaxCertificatesPerCall))
 	return p, nil

@@ -30,7 +30,7 @@ func TestPlanRotation(t *testing.T) {
 	p, err := planRotation(in, listed)
 	require.NoError(t, err)
 	assert.Equal(t, RotationPlan{ListenerID: "lsn-1", DefaultCertificateID: "def",
-		Associate:          [][]string{{"a-new", "a-dying"}},
+		Associate:          [][]string{{"a-dying", "a-new"}}, // sorted,
 		Dissociate:         [][]string{{"r-here", "r-new"}},
 		AlreadyAssociated:  []string{"a-done", "a-going", "def"},
 		AlreadyDissociated: []string{"r-going", "r-old", "r-absent"},

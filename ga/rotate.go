@@ -301,6 +301,12 @@ func planRotation(acceleratorID, listenerID string, set []DomainCertificate, rem
 			p.AlreadyDissociated = append(p.AlreadyDissociated, d)
 		}
 	}
+	// Sorted before batching: the same sets give the same calls (and so the
+	// same derived ClientTokens) whatever the order of Set and Remove.
+	slices.SortFunc(associate, func(a, b DomainCertificate) int {
+		return strings.Compare(strings.ToLower(a.Domain), strings.ToLower(b.Domain))
+	})
+	slices.SortFunc(dissociate, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	p.Associate = slices.Collect(slices.Chunk(associate, MaxDomainsPerCall))
 	p.Dissociate = slices.Collect(slices.Chunk(dissociate, MaxDomainsPerCall))
 	return p
