@@ -259,3 +259,16 @@ func TestRotationText(t *testing.T) {
   dissociate c.com
 `, b.String())
 }
+
+func TestServiceTextCannotForgeTerminalOutput(t *testing.T) {
+	var b bytes.Buffer
+	writeAPIError(&b, &alicloud.APIError{Service: "alb", Operation: "DissociateAdditionalCertificatesFromListener",
+		HTTPStatus: 400, Code: "Bad\x1b[2J", Message: "line one\nlistenercerts: done: all good\r",
+		RequestID: "R\x00", Recommend: "https://x/\x1b]8;;evil\x07", AccessDeniedDetail: strings.Repeat("d", 10000)})
+	out := b.String()
+	for _, bad := range []string{"\x1b", "\x00", "\r", "\x07", "\nlistenercerts: done"} {
+		assert.NotContains(t, out, bad)
+	}
+	assert.Contains(t, out, `line one\nlistenercerts: done: all good\r`, "escaped, still readable")
+	assert.Less(t, len(out), 3*2048)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/alb"
 	"github.com/listenercerts/alicloud/ga"
+	"github.com/listenercerts/alicloud/internal/safetext"
 )
 
 // fail reports err on stderr and returns the exit status.
@@ -120,24 +121,29 @@ where an ECS RAM role or OIDC (ALIBABA_CLOUD_ROLE_ARN, ...) provides them.`
 
 // writeAPIError prints what the service said, with the diagnosis link.
 func writeAPIError(w io.Writer, e *alicloud.APIError) {
-	fmt.Fprintf(w, "listenercerts: %s %s refused: %s (HTTP %d", e.Service, e.Operation, e.Code, e.HTTPStatus)
+	// Every field is the service's text: escaped and bounded, so an answer
+	// cannot forge lines or move the cursor on the operator's terminal.
+	fmt.Fprintf(w, "listenercerts: %s %s refused: %s (HTTP %d", e.Service, e.Operation, clean(e.Code), e.HTTPStatus)
 	if e.Attempts > 1 {
 		fmt.Fprintf(w, ", after %d attempts", e.Attempts)
 	}
 	fmt.Fprintln(w, ")")
 	if e.Message != "" {
-		fmt.Fprintf(w, "  message:    %s\n", e.Message)
+		fmt.Fprintf(w, "  message:    %s\n", clean(e.Message))
 	}
 	if e.AccessDeniedDetail != "" {
-		fmt.Fprintf(w, "  denied:     %s\n", e.AccessDeniedDetail)
+		fmt.Fprintf(w, "  denied:     %s\n", clean(e.AccessDeniedDetail))
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(w, "  request id: %s\n", e.RequestID)
+		fmt.Fprintf(w, "  request id: %s\n", clean(e.RequestID))
 	}
 	if d := diagnosisURL(e); d != "" {
-		fmt.Fprintf(w, "  diagnosis:  %s\n", d)
+		fmt.Fprintf(w, "  diagnosis:  %s\n", clean(d))
 	}
 }
+
+// clean escapes control characters in text from the service and bounds it.
+func clean(s string) string { return safetext.String(s, 2048) }
 
 // diagnosisURL is the service's Recommend link, or the same troubleshooting
 // page built from the code and request id when the service gave none.
