@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -177,6 +178,9 @@ func TestRotationSectionWithGA(t *testing.T) {
 		if !strings.Contains(md, s) {
 			t.Errorf("markdown lacks %q", s)
 		}
+	}
+	if got := r.rotationKeys(); !slices.Equal(got, []string{"ALB/defaults", "ALB/tuned", "GA/defaults", "GA/expected"}) {
+		t.Errorf("rows in the order %v", got)
 	}
 	if strings.Contains(md, "GA is not measured yet") {
 		t.Error("GA is measured")
