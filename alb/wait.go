@@ -118,7 +118,8 @@ func (w *CertificatesAssociatedWaiter) WaitForJob(ctx context.Context, listenerI
 }
 
 // certWaiter polls ListListenerCertificates until every given certificate
-// is in the wanted state.
+// is in the wanted state; given a job, it polls ListAsynJobs first, until
+// the job is over (see WaitForJob).
 type certWaiter struct {
 	client *Client
 	opts   alicloud.WaiterOptions
