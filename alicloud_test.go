@@ -93,6 +93,16 @@ func TestRetryPolicyDefaults(t *testing.T) {
 	assert.Equal(t, time.Second, q.BaseDelay)
 }
 
+func TestWaiterOptionsDefaults(t *testing.T) {
+	o := alicloud.WaiterOptions{}.WithDefaults()
+	assert.Equal(t, alicloud.WaiterOptions{MinDelay: alicloud.DefaultWaiterMinDelay, MaxDelay: alicloud.DefaultWaiterMaxDelay}, o,
+		"FirstDelay stays 0: the first poll comes after MinDelay")
+	o = alicloud.WaiterOptions{FirstDelay: -time.Second, MinDelay: 2 * time.Second, MaxDelay: time.Second}.WithDefaults()
+	assert.Equal(t, alicloud.WaiterOptions{MinDelay: 2 * time.Second, MaxDelay: 2 * time.Second}, o)
+	o = alicloud.WaiterOptions{FirstDelay: 7 * time.Second, MinDelay: 500 * time.Millisecond, MaxDelay: 500 * time.Millisecond}.WithDefaults()
+	assert.Equal(t, 7*time.Second, o.FirstDelay, "kept, also above MaxDelay")
+}
+
 func TestDefaultCredentialsFromEnvironment(t *testing.T) {
 	isolateDefaultChain(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")

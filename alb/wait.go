@@ -71,9 +71,12 @@ func (w *CertificatesDissociatedWaiter) Wait(ctx context.Context, listenerID str
 	return w.w.wait(ctx, listenerID, certificateIDs, "", maxWait)
 }
 
-// WaitForJob is Wait that also watches the job a Dissociate call returned:
-// a job that ends Failed ends the wait at once with a *JobFailedError. Each
-// poll that finds certificates still pending also calls ListAsynJobs.
+// WaitForJob is Wait that watches the job a Dissociate call returned: while
+// the job runs, each poll calls ListAsynJobs alone; a job that ends Failed
+// ends the wait at once with a *JobFailedError; once the job has Succeeded,
+// one listing confirms that the certificates are gone (polls go on listing
+// until it does). See [CertificatesAssociatedWaiter.WaitForJob] for the
+// details.
 func (w *CertificatesDissociatedWaiter) WaitForJob(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
 	if err := validate.ID("jobID", jobID); err != nil {
 		return err
@@ -91,9 +94,22 @@ func (w *CertificatesAssociatedWaiter) Wait(ctx context.Context, listenerID stri
 	return w.w.wait(ctx, listenerID, certificateIDs, "", maxWait)
 }
 
-// WaitForJob is Wait that also watches the job an Associate call returned:
-// a job that ends Failed (the service then drops the certificates it was
-// adding) ends the wait at once with a *JobFailedError.
+// WaitForJob is Wait that watches the job an Associate call returned, which
+// costs fewer requests than Wait:
+//
+//   - while the job is Processing, each poll calls ListAsynJobs alone (one
+//     request; the pending description then names the job);
+//   - a job that ends Failed (the service then drops the certificates it was
+//     adding) ends the wait at once with a *JobFailedError;
+//   - once the job has Succeeded, one ListListenerCertificates confirms the
+//     wanted state; should the listing lag behind the job, the polls that
+//     follow list (only) until it shows the wanted state;
+//   - a job that ListAsynJobs does not return (forgotten, say) is not waited
+//     for: the poll lists, as Wait does;
+//   - every jobListingEvery-th poll (8th) of a job still Processing lists
+//     too, so that a listener deleted meanwhile ends the wait
+//     (ErrListenerNotFound), and certificates the listing shows in the
+//     wanted state end it as they would Wait.
 func (w *CertificatesAssociatedWaiter) WaitForJob(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
 	if err := validate.ID("jobID", jobID); err != nil {
 		return err
@@ -102,7 +118,8 @@ func (w *CertificatesAssociatedWaiter) WaitForJob(ctx context.Context, listenerI
 }
 
 // certWaiter polls ListListenerCertificates until every given certificate
-// is in the wanted state.
+// is in the wanted state; given a job, it polls ListAsynJobs first, until
+// the job is over (see WaitForJob).
 type certWaiter struct {
 	client *Client
 	opts   alicloud.WaiterOptions
@@ -128,19 +145,42 @@ func (w certWaiter) wait(ctx context.Context, listenerID string, certificateIDs 
 		return err
 	}
 	what := fmt.Sprintf("certificates of listener %s to be %s", listenerID, w.want)
-	return w.poller.Wait(ctx, what, w.opts, maxWait, func(ctx context.Context) (bool, string, error) {
+	list := func(ctx context.Context) (bool, string, error) {
 		pending, err := w.pending(ctx, listenerID, certificateIDs)
 		if err != nil || len(pending) == 0 {
 			return err == nil, "", err
 		}
-		if jobID != "" {
-			if err := w.checkJob(ctx, jobID); err != nil {
+		return false, strings.Join(pending, ", "), nil
+	}
+	if jobID == "" {
+		return w.poller.Wait(ctx, what, w.opts, maxWait, list)
+	}
+	// Watch the job until it is no longer Processing, then confirm with
+	// the listing (see WaitForJob).
+	jobOver, polls := false, 0
+	return w.poller.Wait(ctx, what, w.opts, maxWait, func(ctx context.Context) (bool, string, error) {
+		polls++
+		if !jobOver {
+			job, found, err := w.job(ctx, jobID)
+			switch {
+			case err != nil:
 				return false, "", err
+			case !found: // not waited for: the listing decides
+			case strings.EqualFold(job.Status, JobFailed):
+				return false, "", &JobFailedError{JobID: job.ID, ErrorCode: job.ErrorCode, ErrorMessage: job.ErrorMessage}
+			case strings.EqualFold(job.Status, JobSucceeded):
+				jobOver = true
+			case polls%jobListingEvery != 0:
+				return false, fmt.Sprintf("job %s %s (certificates %s)", jobID, job.Status, strings.Join(certificateIDs, ", ")), nil
 			}
 		}
-		return false, strings.Join(pending, ", "), nil
+		return list(ctx)
 	})
 }
+
+// jobListingEvery: while a job is Processing, every jobListingEvery-th poll
+// lists as well, so that a listener deleted meanwhile is noticed.
+const jobListingEvery = 8
 
 // pending lists "id (Status)" for each given certificate not yet in the
 // wanted state ("id (not listed)" for one the listing lacks).
@@ -169,15 +209,17 @@ func (w certWaiter) pending(ctx context.Context, listenerID string, ids []string
 	return pending, nil
 }
 
-func (w certWaiter) checkJob(ctx context.Context, jobID string) error {
+// job returns the job jobID as ListAsynJobs reports it; found is false when
+// the answer does not include it.
+func (w certWaiter) job(ctx context.Context, jobID string) (job Job, found bool, err error) {
 	out, err := w.client.ListAsynJobs(ctx, &ListAsynJobsInput{JobIDs: []string{jobID}})
 	if err != nil {
-		return err
+		return Job{}, false, err
 	}
 	for _, j := range out.Jobs {
-		if j.ID == jobID && strings.EqualFold(j.Status, JobFailed) {
-			return &JobFailedError{JobID: j.ID, ErrorCode: j.ErrorCode, ErrorMessage: j.ErrorMessage}
+		if j.ID == jobID {
+			return j, true, nil
 		}
 	}
-	return nil
+	return Job{}, false, nil
 }

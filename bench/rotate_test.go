@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -14,34 +15,35 @@ import (
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/alb"
 	"github.com/listenercerts/alicloud/alicloudtest"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 // Rotation benchmarks: many certificates rotated on many listeners at once,
 // through one client, against an emulator whose rate limits are ON and
-// whose jobs take time. Unlike the per-call benchmarks these measure the
+// whose changes take time. Unlike the per-call benchmarks these measure the
 // SDK's orchestration (batching, waiting, retrying), not its CPU cost, so
 // the emulator runs in-process: a fresh one per iteration with the options
 // of the scenario (the child process serves one fixed configuration), its
 // Stats read directly, and its work (microseconds per request) is noise
-// against job delays of a fifth of a second.
+// against change delays of tens to hundreds of milliseconds.
 //
-// Time is compressed: the job delays are the production ones divided by
-// timeScale, and everything else that is time is divided by the same
-// factor, so that the run keeps production's proportions:
+// Time is compressed: the change delays are the production ones divided by
+// the scenario's scale, and everything else that is time is divided by the
+// same factor, so that the run keeps production's proportions:
 //
 //   - the quotas (the emulator's and the client's limiter): 200 requests
-//     per 60 s/timeScale per account and operation, the documented quota,
+//     per 60 s/scale per account and operation, the documented quota,
 //     compressed. Uncompressed, the bucket's 200 tokens would last the
-//     whole run while its refill (3.3/s) would be timeScale times too slow
-//     relative to the jobs: whether it binds would be an artefact of the
-//     compression;
+//     whole run while its refill (3.3/s) would be scale times too slow
+//     relative to the changes: whether it binds would be an artefact of
+//     the compression;
 //   - the SDK's waiter delays: its defaults (1 s first poll, 10 s cap)
-//     divided by timeScale, which is what a user of the defaults gets in
-//     production, relative to the job;
+//     divided by scale, which is what a user of the defaults gets in
+//     production, relative to the change;
 //   - the SDK's retry delays (throttling and busy backoff), likewise.
 const (
 	rotationListeners = 10 // listeners rotated concurrently, one goroutine each
-	rotationCerts     = 20 // certificates added and removed on each
+	rotationCerts     = 20 // ALB: certificates added and removed on each
 
 	// albRotationJobDelay is how long each ALB job (Associate or
 	// Dissociate) runs: 200 ms, a compression of 35. Shorter jobs make the
@@ -49,8 +51,21 @@ const (
 	// loaded machine, more against the jobs than production's (tens of
 	// milliseconds against 5–10 s).
 	albRotationJobDelay = 200 * time.Millisecond
-	// timeScale is production's ALB job delay over the benchmark's.
-	timeScale = float64(alicloudtest.ProductionALBJobDelay) / float64(albRotationJobDelay)
+
+	// GA: on each listener (each on an accelerator of its own), gaUpdates
+	// domains get a new certificate in place, gaNew domains are associated
+	// and gaRemoved dissociated: 2 + ceil(11/10) + ceil(11/10) = 6 changes.
+	// The emulator refuses more than 25 additional certificates on a
+	// listener: 13 at the start, 24 after the associations.
+	gaUpdates = 2
+	gaNew     = 11
+	gaRemoved = 11
+	// gaRotationChangeDelay is how long each GA change keeps the listener
+	// updating: 50 ms, a compression of 300 of production's 15 s
+	// (alicloudtest.ProductionGAChangeDelay), so that the GA round (6
+	// changes of delay + lag in a row) stays about half a second; the
+	// accelerator lag, 10 s in production, is compressed alike (33 ms).
+	gaRotationChangeDelay = 50 * time.Millisecond
 
 	// The documented quota of every operation measured (ALB publishes 200
 	// per 60 s for Associate and Dissociate; the emulator applies the same
@@ -59,50 +74,81 @@ const (
 	quotaPeriod   = time.Minute
 )
 
-// compress divides a production duration by timeScale.
-func compress(d time.Duration) time.Duration {
-	return time.Duration(math.Round(float64(d) / timeScale))
+// timing is a scenario's time compression: production's change delay over
+// the benchmark's, and how long one change holds a listener.
+type timing struct {
+	scale float64
+	// change is how long one change keeps the rotation waiting: the job
+	// (ALB), the change's delay plus the accelerator's lag (GA).
+	change time.Duration
 }
+
+var (
+	albTiming = timing{scale: float64(alicloudtest.ProductionALBJobDelay) / float64(albRotationJobDelay), change: albRotationJobDelay}
+	gaTiming  = func() timing {
+		t := timing{scale: float64(alicloudtest.ProductionGAChangeDelay) / float64(gaRotationChangeDelay)}
+		t.change = gaRotationChangeDelay + t.compress(alicloudtest.ProductionGAAcceleratorLag)
+		return t
+	}()
+)
+
+// compress divides a production duration by the scale.
+func (t timing) compress(d time.Duration) time.Duration {
+	return time.Duration(math.Round(float64(d) / t.scale))
+}
+
+// gaLag is the GA accelerator lag of the benchmark.
+func gaLag() time.Duration { return gaTiming.compress(alicloudtest.ProductionGAAcceleratorLag) }
 
 // waiterConfig is a waiter configuration of the rotations.
 type waiterConfig struct {
 	name string
-	opt  func(o *alicloud.WaiterOptions)
+	opt  func(t timing) func(o *alicloud.WaiterOptions)
 }
 
-// rotationWaiters are the two waiter configurations measured:
+// rotationWaiters are the waiter configurations measured:
 //
 //   - defaults: the SDK's defaults (first poll after 1 s, each delay half
 //     as long again, jittered ±25 %, capped at 10 s), compressed: what a
 //     user who leaves WaiterOptions alone gets in production, relative to
-//     a 7 s job. Polls at about 0.14, 0.35, 0.67, 1.14, 1.85 job delays:
-//     the poll that sees the job done comes 0–85 % (typically ~15 %) after
-//     it ended;
-//   - tuned: a steady poll every quarter of the job delay (MinDelay =
-//     MaxDelay = job/4; 1.75 s for a 7 s job): a job is seen done at most
-//     about a quarter job (on average an eighth) after it ended, at the
-//     cost of more polls. A first poll at the expected job time followed
-//     by brisk polls would do better still, but WaiterOptions cannot say
-//     that: MaxDelay is raised to MinDelay.
+//     the change. For a 7 s ALB job, polls at about 0.14, 0.35, 0.67, 1.14,
+//     1.85 job delays: the poll that sees the job done comes 0–85 %
+//     (typically ~15 %) after it ended;
+//   - tuned: a steady poll every quarter of the change (MinDelay =
+//     MaxDelay = change/4; 1.75 s for a 7 s ALB job): a change is seen done
+//     at most about a quarter change (on average an eighth) after it ended,
+//     at the cost of more polls;
+//   - expected: the first poll when the change is expected to be done
+//     (FirstDelay = change), then brisk polls (MinDelay = MaxDelay =
+//     change/10; 700 ms for a 7 s ALB job). The emulator's changes last
+//     exactly their delay; production's vary (ALB jobs 5–10 s), where a
+//     first poll at the typical time finds a longer one still running and
+//     the brisk polls follow.
 var rotationWaiters = []waiterConfig{
-	{"defaults", func(o *alicloud.WaiterOptions) {
-		o.MinDelay = compress(alicloud.DefaultWaiterMinDelay)
-		o.MaxDelay = compress(alicloud.DefaultWaiterMaxDelay)
+	{"defaults", func(t timing) func(o *alicloud.WaiterOptions) {
+		return func(o *alicloud.WaiterOptions) {
+			o.MinDelay = t.compress(alicloud.DefaultWaiterMinDelay)
+			o.MaxDelay = t.compress(alicloud.DefaultWaiterMaxDelay)
+		}
 	}},
-	{"tuned", func(o *alicloud.WaiterOptions) {
-		o.MinDelay = albRotationJobDelay / 4
-		o.MaxDelay = albRotationJobDelay / 4
+	{"tuned", func(t timing) func(o *alicloud.WaiterOptions) {
+		return func(o *alicloud.WaiterOptions) { o.MinDelay, o.MaxDelay = t.change/4, t.change/4 }
+	}},
+	{"expected", func(t timing) func(o *alicloud.WaiterOptions) {
+		return func(o *alicloud.WaiterOptions) {
+			o.FirstDelay, o.MinDelay, o.MaxDelay = t.change, t.change/10, t.change/10
+		}
 	}},
 }
 
 // rotationRetry is the SDK's default retry policy with its delays compressed.
-func rotationRetry() alicloud.RetryPolicy {
+func rotationRetry(t timing) alicloud.RetryPolicy {
 	return alicloud.RetryPolicy{
-		BaseDelay:         compress(alicloud.DefaultBaseDelay),
-		MaxDelay:          compress(alicloud.DefaultMaxDelay),
-		ConflictBaseDelay: compress(alicloud.DefaultConflictBaseDelay),
-		ConflictMaxDelay:  compress(alicloud.DefaultConflictMaxDelay),
-		MaxConflictWait:   compress(alicloud.DefaultMaxConflictWait),
+		BaseDelay:         t.compress(alicloud.DefaultBaseDelay),
+		MaxDelay:          t.compress(alicloud.DefaultMaxDelay),
+		ConflictBaseDelay: t.compress(alicloud.DefaultConflictBaseDelay),
+		ConflictMaxDelay:  t.compress(alicloud.DefaultConflictMaxDelay),
+		MaxConflictWait:   t.compress(alicloud.DefaultMaxConflictWait),
 	}
 }
 
@@ -113,7 +159,7 @@ type quota struct {
 }
 
 // rotationQuota is the documented quota, compressed.
-func rotationQuota() quota { return quota{quotaRequests, compress(quotaPeriod)} }
+func rotationQuota(t timing) quota { return quota{quotaRequests, t.compress(quotaPeriod)} }
 
 // time is the least time in which `requests` requests fit the bucket,
 // starting full.
@@ -127,16 +173,20 @@ func (q quota) time(requests int) time.Duration {
 // rotationBound is the least wall time of a rotation round, from first
 // principles: the longest of
 //
-//   - the jobs: a listener runs one job at a time and the rotation waits for
-//     each, so the time is the sum of the delays of the jobs that must run
-//     one after the other (for ALB, per listener, ceil(add/15) Associate
-//     then ceil(remove/15) Dissociate jobs; listeners run in parallel);
+//   - the changes: a listener runs one change at a time and the rotation
+//     waits for each, so the time is the sum of the delays of the changes
+//     that must run one after the other (for ALB, per listener,
+//     ceil(add/15) Associate then ceil(remove/15) Dissociate jobs; for GA,
+//     per listener, one Update per domain updated in place, ceil(new/10)
+//     Associate and ceil(removed/10) Dissociate changes, each holding the
+//     accelerator for its delay plus the accelerator's lag; listeners, on
+//     accelerators of their own, run in parallel);
 //   - the quota of each operation: the least number of requests the round
 //     needs of it, beyond the bucket's capacity, at the refill rate.
 //
 // Round trips (well under a millisecond on loopback) are left out.
 type rotationBound struct {
-	Jobs        time.Duration  // the sequential job time
+	Jobs        time.Duration  // the sequential change time
 	MinRequests map[string]int // the least requests of each operation
 	Quota       quota
 }
@@ -169,11 +219,40 @@ func albRotationBound(listeners, add, remove int, jobDelay time.Duration, q quot
 	}
 }
 
+// gaRotationBound is the bound of updating updates domains in place,
+// associating add and dissociating remove on each of listeners listeners,
+// each on an accelerator of its own.
+func gaRotationBound(listeners, updates, add, remove int, delay, lag time.Duration, q quota) rotationBound {
+	assoc, dissoc := ceilDiv(add, ga.MaxDomainsPerCall), ceilDiv(remove, ga.MaxDomainsPerCall)
+	changes := updates + assoc + dissoc
+	return rotationBound{
+		Jobs: time.Duration(changes) * (delay + lag),
+		MinRequests: map[string]int{
+			gaUpdate:     listeners * updates,
+			gaAssociate:  listeners * assoc,
+			gaDissociate: listeners * dissoc,
+			// One listing to plan; after each change, one poll that finds
+			// it done: the listener, its domains, the accelerator.
+			gaList:                listeners * (1 + changes),
+			gaDescribeListener:    listeners * changes,
+			gaDescribeAccelerator: listeners * changes,
+		},
+		Quota: q,
+	}
+}
+
 const (
 	albAssociate  = "AssociateAdditionalCertificatesWithListener"
 	albDissociate = dissociate
 	albList       = "ListListenerCertificates"
 	albJobs       = "ListAsynJobs"
+
+	gaAssociate           = "AssociateAdditionalCertificatesWithListener"
+	gaUpdate              = "UpdateAdditionalCertificateWithListener"
+	gaDissociate          = dissociate
+	gaList                = "ListListenerCertificates"
+	gaDescribeListener    = "DescribeListener"
+	gaDescribeAccelerator = "DescribeAccelerator"
 )
 
 // rotationLimiter is the client-side limiter: the same compressed quota as
@@ -193,7 +272,7 @@ type rotationTally struct {
 	wall              time.Duration
 	writes, reads     int // requests of the write and read operations, retries included
 	changes           int // jobs (ALB) or changes (GA) the emulator started
-	certs             int // certificates added and removed
+	certs             int // certificates added and removed (ALB); domains updated, associated and dissociated (GA)
 	throttledSurfaced int // callers' errors matching alicloud.ErrThrottled
 	throttledAbsorbed int // the emulator's Throttling answers the client retried
 	busyAbsorbed      int // the emulator's busy answers the client retried
@@ -205,7 +284,8 @@ type rotationMetrics struct {
 	rounds int
 	sum    rotationTally
 	bound  time.Duration
-	job    time.Duration // the delay of a job
+	job    time.Duration // the delay of a job (ALB) or change (GA)
+	lag    time.Duration // GA: the accelerator's lag after a change
 }
 
 func (m *rotationMetrics) add(t rotationTally) {
@@ -225,6 +305,9 @@ func (m *rotationMetrics) report(b *testing.B) {
 	b.ReportMetric(float64(s.wall)/n/float64(m.bound), "wall/bound")
 	b.ReportMetric(float64(m.bound)/float64(time.Millisecond), "bound-ms")
 	b.ReportMetric(float64(m.job)/float64(time.Millisecond), "job-ms")
+	if m.lag > 0 {
+		b.ReportMetric(float64(m.lag)/float64(time.Millisecond), "lag-ms")
+	}
 	b.ReportMetric(float64(s.writes)/float64(s.certs), "writes/cert")
 	b.ReportMetric(float64(s.reads)/float64(s.changes), "reads/change")
 	b.ReportMetric(float64(s.throttledSurfaced)/n, "throttled-surfaced")
@@ -232,17 +315,24 @@ func (m *rotationMetrics) report(b *testing.B) {
 	b.ReportMetric(float64(s.busyAbsorbed)/n, "busy-absorbed")
 }
 
-// BenchmarkRotate rotates rotationCerts certificates (that many added, that
-// many removed) on each of rotationListeners listeners concurrently: one
-// client, one goroutine and one RotateCertificates per listener. ns/op is
-// the wall time of a round (all rotations done). Custom metrics:
+// BenchmarkRotate rotates many certificates on rotationListeners listeners
+// concurrently: one client, one goroutine and one RotateCertificates per
+// listener, with each waiter configuration of rotationWaiters.
 //
-//   - wall/bound: the wall time over the least time the quotas and job
+//   - ALB/...: rotationCerts certificates added and as many removed on each
+//     listener;
+//   - GA/...: on each listener, each on an accelerator of its own, gaUpdates
+//     domains updated in place, gaNew associated and gaRemoved dissociated.
+//
+// ns/op is the wall time of a round (all rotations done). Custom metrics:
+//
+//   - wall/bound: the wall time over the least time the quotas and change
 //     delays allow (rotationBound);
 //   - writes/cert: write requests (retries included) per certificate
-//     changed; the least for 20 is ceil(20/15)/20 = 0.1;
+//     (ALB) or domain (GA) changed; the least is 0.1 for ALB (ceil(20/15)
+//     calls each way for 20), 0.25 for GA (6 calls for 24 domains);
 //   - reads/change: read requests (the planning listing and every poll,
-//     retries included) per job completed;
+//     retries included) per job (ALB) or change (GA) completed;
 //   - throttled-surfaced: rotations that returned a throttling error (must
 //     be 0); throttled-absorbed and busy-absorbed: the emulator's Throttling
 //     and busy answers, which the client retried.
@@ -250,10 +340,13 @@ func BenchmarkRotate(b *testing.B) {
 	for _, w := range rotationWaiters {
 		b.Run("ALB/"+w.name, func(b *testing.B) { benchmarkRotateALB(b, w) })
 	}
+	for _, w := range rotationWaiters {
+		b.Run("GA/"+w.name, func(b *testing.B) { benchmarkRotateGA(b, w) })
+	}
 }
 
 func benchmarkRotateALB(b *testing.B, w waiterConfig) {
-	q := rotationQuota()
+	q := rotationQuota(albTiming)
 	m := rotationMetrics{job: albRotationJobDelay,
 		bound: albRotationBound(rotationListeners, rotationCerts, rotationCerts, albRotationJobDelay, q).total()}
 	b.ResetTimer()
@@ -261,7 +354,7 @@ func benchmarkRotateALB(b *testing.B, w waiterConfig) {
 		b.StopTimer()
 		r := newALBRotation(b, q)
 		b.StartTimer()
-		errs, wall := r.run(w)
+		errs, wall := r.run(w.opt(albTiming))
 		b.StopTimer()
 		m.add(r.check(b, errs, wall))
 		r.srv.Close()
@@ -301,7 +394,7 @@ func newALBRotation(b testing.TB, q quota) *albRotation {
 	)
 	b.Cleanup(srv.Close)
 	cfg := srv.Config()
-	cfg.Retry = rotationRetry()
+	cfg.Retry = rotationRetry(albTiming)
 	cfg.RateLimiter = rotationLimiter(alb.ServiceName, []string{albAssociate, albDissociate, albList, albJobs}, q)
 	client, err := alb.New(cfg)
 	if err != nil {
@@ -312,7 +405,7 @@ func newALBRotation(b testing.TB, q quota) *albRotation {
 
 // run rotates every listener at once and returns the rotations' errors and
 // the wall time.
-func (r *albRotation) run(w waiterConfig) ([]error, time.Duration) {
+func (r *albRotation) run(opt func(*alicloud.WaiterOptions)) ([]error, time.Duration) {
 	ctx := context.Background()
 	errs := make([]error, len(r.inputs))
 	var wg sync.WaitGroup
@@ -321,7 +414,7 @@ func (r *albRotation) run(w waiterConfig) ([]error, time.Duration) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = r.client.RotateCertificates(ctx, in, time.Minute, w.opt)
+			_, errs[i] = r.client.RotateCertificates(ctx, in, time.Minute, opt)
 		}()
 	}
 	wg.Wait()
@@ -371,6 +464,137 @@ func (r *albRotation) check(b testing.TB, errs []error, wall time.Duration) rota
 	return t
 }
 
+func benchmarkRotateGA(b *testing.B, w waiterConfig) {
+	q := rotationQuota(gaTiming)
+	m := rotationMetrics{job: gaRotationChangeDelay, lag: gaLag(),
+		bound: gaRotationBound(rotationListeners, gaUpdates, gaNew, gaRemoved, gaRotationChangeDelay, gaLag(), q).total()}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		r := newGARotation(b, q)
+		b.StartTimer()
+		errs, wall := r.run(w.opt(gaTiming))
+		b.StopTimer()
+		m.add(r.check(b, errs, wall))
+		r.srv.Close()
+	}
+	m.report(b)
+}
+
+// gaRotation is one GA round: an emulator seeded with the accelerators
+// and listeners, a client for it, and the domains each listener must end
+// with.
+type gaRotation struct {
+	srv    *alicloudtest.Server
+	client *ga.Client
+	inputs []*ga.RotateCertificatesInput
+	want   []map[string]string // per listener: domain → certificate at the end
+}
+
+func newGARotation(b testing.TB, q quota) *gaRotation {
+	var seed alicloudtest.SeedGA
+	r := &gaRotation{}
+	for i := range rotationListeners {
+		acc, lsn := "ga-rot-"+strconv.Itoa(i), "lsr-rot-"+strconv.Itoa(i)
+		in := &ga.RotateCertificatesInput{AcceleratorID: acc, ListenerID: lsn}
+		have, want := map[string]string{}, map[string]string{}
+		for j := range gaUpdates {
+			d := fmt.Sprintf("upd%d.l%d.example.com", j, i)
+			have[d], want[d] = fmt.Sprintf("cert-%d-upd-%d-old", i, j), fmt.Sprintf("cert-%d-upd-%d-new", i, j)
+			in.Set = append(in.Set, ga.DomainCertificate{Domain: d, CertificateID: want[d]})
+		}
+		for j := range gaNew {
+			d := fmt.Sprintf("new%d.l%d.example.com", j, i)
+			want[d] = fmt.Sprintf("cert-%d-new-%d", i, j)
+			in.Set = append(in.Set, ga.DomainCertificate{Domain: d, CertificateID: want[d]})
+		}
+		for j := range gaRemoved {
+			d := fmt.Sprintf("old%d.l%d.example.com", j, i)
+			have[d] = fmt.Sprintf("cert-%d-old-%d", i, j)
+			in.Remove = append(in.Remove, d)
+		}
+		r.inputs = append(r.inputs, in)
+		r.want = append(r.want, want)
+		seed.Accelerators = append(seed.Accelerators, alicloudtest.GAAccelerator{ID: acc})
+		seed.Listeners = append(seed.Listeners, alicloudtest.GAListener{ID: lsn, AcceleratorID: acc,
+			DefaultCertificateID: fmt.Sprintf("cert-%d-default", i), AdditionalCertificates: have})
+	}
+	r.srv = alicloudtest.NewServer(
+		alicloudtest.WithRateLimit("", q.n, q.per),
+		alicloudtest.WithGADissociateDelay(gaRotationChangeDelay),
+		alicloudtest.WithGAAssociateDelay(gaRotationChangeDelay),
+		alicloudtest.WithGAUpdateDelay(gaRotationChangeDelay),
+		alicloudtest.WithGAAcceleratorLag(gaLag()),
+		alicloudtest.WithSeed(alicloudtest.Seed{GA: seed}),
+	)
+	b.Cleanup(r.srv.Close)
+	cfg := r.srv.Config()
+	cfg.Retry = rotationRetry(gaTiming)
+	cfg.RateLimiter = rotationLimiter(ga.ServiceName, []string{gaAssociate, gaUpdate, gaDissociate, gaList,
+		gaDescribeListener, gaDescribeAccelerator}, q)
+	var err error
+	if r.client, err = ga.New(cfg); err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+// run rotates every listener at once and returns the rotations' errors and
+// the wall time.
+func (r *gaRotation) run(opt func(*alicloud.WaiterOptions)) ([]error, time.Duration) {
+	ctx := context.Background()
+	errs := make([]error, len(r.inputs))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, in := range r.inputs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = r.client.RotateCertificates(ctx, in, time.Minute, opt)
+		}()
+	}
+	wg.Wait()
+	return errs, time.Since(start)
+}
+
+// check checks the outcome of a round and tallies its cost.
+func (r *gaRotation) check(b testing.TB, errs []error, wall time.Duration) rotationTally {
+	t := rotationTally{wall: wall}
+	for i, err := range errs {
+		switch {
+		case errors.Is(err, alicloud.ErrThrottled):
+			t.throttledSurfaced++
+			b.Errorf("listener %s: throttling surfaced: %v", r.inputs[i].ListenerID, err)
+		case err != nil:
+			b.Fatalf("listener %s: %v", r.inputs[i].ListenerID, err)
+		}
+	}
+	for i, in := range r.inputs {
+		l, _ := r.srv.GA.Listener(in.ListenerID)
+		if !maps.Equal(l.AdditionalCertificates, r.want[i]) {
+			b.Fatalf("listener %s ends with %v, want %v", in.ListenerID, l.AdditionalCertificates, r.want[i])
+		}
+		if a, _ := r.srv.GA.Accelerator(in.AcceleratorID); a.State != "active" {
+			b.Fatalf("accelerator %s ends %s", in.AcceleratorID, a.State)
+		}
+	}
+
+	s := r.srv.Stats()
+	t.writes = s.RequestsByAction[gaAssociate] + s.RequestsByAction[gaUpdate] + s.RequestsByAction[gaDissociate]
+	t.reads = s.RequestsByAction[gaList] + s.RequestsByAction[gaDescribeListener] + s.RequestsByAction[gaDescribeAccelerator]
+	t.changes = s.ActionsByAction[gaAssociate] + s.ActionsByAction[gaUpdate] + s.ActionsByAction[gaDissociate]
+	t.certs = len(r.inputs) * (gaUpdates + gaNew + gaRemoved)
+	t.throttledAbsorbed = s.Throttled
+	t.busyAbsorbed = s.ErrorsByCode[alicloudtest.CodeGAAcceleratorStateError] + s.ErrorsByCode[alicloudtest.CodeGAListenerNotActive]
+	if other := s.Requests - t.writes - t.reads; other != 0 {
+		b.Fatalf("%d requests of other operations: %v", other, s.RequestsByAction)
+	}
+	if want := len(r.inputs) * (gaUpdates + ceilDiv(gaNew, ga.MaxDomainsPerCall) + ceilDiv(gaRemoved, ga.MaxDomainsPerCall)); t.changes != want {
+		b.Fatalf("%d changes, want %d", t.changes, want)
+	}
+	return t
+}
+
 func TestRotationBound(t *testing.T) {
 	q := quota{200, time.Second}
 	b := albRotationBound(10, 20, 20, 200*time.Millisecond, q)
@@ -386,7 +610,23 @@ func TestRotationBound(t *testing.T) {
 	if b.Jobs != 300*time.Millisecond || b.quotaTime() != 3*time.Second || b.total() != 3*time.Second {
 		t.Errorf("16 in, 15 out, 100 ms jobs, 10/s: jobs %v, quota %v, total %v; want 300ms, 3s, 3s", b.Jobs, b.quotaTime(), b.total())
 	}
-	if d := compress(alicloudtest.ProductionALBJobDelay); d != albRotationJobDelay {
+	if d := albTiming.compress(alicloudtest.ProductionALBJobDelay); d != albRotationJobDelay {
 		t.Errorf("compress(production job) = %v, want %v", d, albRotationJobDelay)
+	}
+
+	// GA: 2 updates, 11 new, 11 removed: 2 + 2 + 2 changes of 50 + 33 ms.
+	b = gaRotationBound(10, 2, 11, 11, 50*time.Millisecond, 33*time.Millisecond, q)
+	if b.Jobs != 6*83*time.Millisecond || b.total() != b.Jobs {
+		t.Errorf("GA 2/11/11: jobs %v, total %v; want 498ms", b.Jobs, b.total())
+	}
+	if got := b.MinRequests; got[gaUpdate] != 20 || got[gaAssociate] != 20 || got[gaDissociate] != 20 ||
+		got[gaList] != 70 || got[gaDescribeListener] != 60 || got[gaDescribeAccelerator] != 60 {
+		t.Errorf("GA least requests %v", got)
+	}
+	if d := gaTiming.compress(alicloudtest.ProductionGAChangeDelay); d != gaRotationChangeDelay {
+		t.Errorf("compress(production GA change) = %v, want %v", d, gaRotationChangeDelay)
+	}
+	if gaTiming.change != gaRotationChangeDelay+gaLag() || gaLag() != 33333333*time.Nanosecond {
+		t.Errorf("GA change %v, lag %v", gaTiming.change, gaLag())
 	}
 }

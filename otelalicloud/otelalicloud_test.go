@@ -391,15 +391,18 @@ func TestWaitShowsItsPolls(t *testing.T) {
 		pollIDs[p.SpanContext().SpanID()] = true
 	}
 	lists := f.named("alb.ListListenerCertificates")
-	if len(lists) < len(polls)+1 {
-		t.Fatalf("%d list calls for %d polls and the first listing", len(lists), len(polls))
-	}
+	jobs := f.named("alb.ListAsynJobs")
 	// DissociateAndWait lists once before it writes (under the caller's
-	// span); every other listing is a poll's.
+	// span); every other call is a poll's: while the job runs a poll reads
+	// the job (ListAsynJobs), then one listing confirms.
+	if len(lists) != 2 || len(jobs) < len(polls)-1 {
+		t.Fatalf("%d list and %d job calls for %d polls; want the first listing, a job read per poll until the job is over, and one confirming listing",
+			len(lists), len(jobs), len(polls))
+	}
 	if lists[0].Parent().SpanID() != parent.SpanContext().SpanID() {
 		t.Error("the listing before the Dissociate is not a child of the caller's span")
 	}
-	for _, l := range lists[1:] {
+	for _, l := range append(lists[1:], jobs...) {
 		if !pollIDs[l.Parent().SpanID()] {
 			t.Error("a poll's call is not a child of its poll span")
 		}

@@ -35,9 +35,11 @@ type Poller struct {
 	Jitter func(n int64) int64
 }
 
-// Wait sleeps opts.MinDelay (or half of maxWait, when that is shorter), then checks; until the check is done it sleeps
-// a delay that grows by half each time (jittered by ±25 %, capped at
-// opts.MaxDelay and at the time left) and checks again. When maxWait passes
+// Wait sleeps opts.FirstDelay, or opts.MinDelay when that is 0 (or half of
+// maxWait, when that is shorter), then checks; until the check is done it
+// sleeps a delay that grows by half each time (jittered by ±25 %, capped at
+// opts.MaxDelay and at the time left; after a FirstDelay it starts from
+// MinDelay) and checks again. When maxWait passes
 // first it returns an error matching alicloud.ErrWaitTimeout that names what
 // was pending; when ctx ends first, an error matching ctx.Err(). what names
 // the thing waited for, for error messages. A nil ctx is a
@@ -73,15 +75,25 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 	defer cancel()
 
 	pending := what
+	// delay is the nominal delay before the next poll: the first is exactly
+	// FirstDelay (MinDelay when unset), the next ones grow from MinDelay.
 	delay := opts.MinDelay
+	if opts.FirstDelay > 0 {
+		delay = opts.FirstDelay
+	}
 	for polls := 0; ; polls++ {
 		d := delay
-		if polls > 0 { // the first delay is exactly MinDelay
+		if polls > 0 {
 			d = d*3/4 + time.Duration(jitter(int64(d)/2+1))
 		} else if d > maxWait/2 {
 			// A short maxWait still gets a poll, so a timeout can say what
 			// was pending rather than that nothing was looked at.
 			d = maxWait / 2
+		}
+		if polls == 0 && opts.FirstDelay > 0 {
+			delay = opts.MinDelay // the delays after a FirstDelay start from MinDelay
+		} else {
+			delay = min(max(delay*3/2, 0), opts.MaxDelay)
 		}
 		if left := time.Until(deadline); d > left {
 			d = left
@@ -93,7 +105,7 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 		if opts.OnPoll != nil {
 			next := time.Duration(0)
 			if !done && err == nil {
-				next = min(max(delay*3/2, 0), opts.MaxDelay, time.Until(deadline))
+				next = min(delay, time.Until(deadline))
 			}
 			opts.OnPoll(alicloud.WaitPoll{What: what, Poll: polls + 1, Done: done && err == nil, Pending: p,
 				Err: err, Elapsed: time.Since(start), NextPoll: max(next, 0)})
@@ -114,9 +126,6 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 			return nil
 		}
 		pending = p
-		if delay = delay * 3 / 2; delay > opts.MaxDelay {
-			delay = opts.MaxDelay
-		}
 	}
 }
 

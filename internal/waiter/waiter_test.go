@@ -165,3 +165,60 @@ func TestPendingTextFromTheServiceIsEscapedAndBounded(t *testing.T) {
 	}
 	assert.Less(t, len(err.Error()), MaxPendingLen+300)
 }
+
+func TestFirstDelayThenFromMinDelay(t *testing.T) {
+	var sleeps []time.Duration
+	var next []time.Duration
+	p := Poller{
+		Sleep:  func(ctx context.Context, d time.Duration) error { sleeps = append(sleeps, d); return nil },
+		Jitter: func(n int64) int64 { return n / 2 }, // the middle of the jitter range: no jitter
+	}
+	polls := 0
+	opts := alicloud.WaiterOptions{FirstDelay: time.Second, MinDelay: 100 * time.Millisecond, MaxDelay: 200 * time.Millisecond,
+		OnPoll: func(wp alicloud.WaitPoll) { next = append(next, wp.NextPoll) }}
+	err := p.Wait(context.Background(), "x", opts, time.Hour, func(context.Context) (bool, string, error) {
+		polls++
+		return polls == 5, "y", nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{time.Second, 100 * time.Millisecond, 150 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond},
+		sleeps, "FirstDelay, then from MinDelay, growing by half, capped")
+	assert.Equal(t, []time.Duration{100 * time.Millisecond, 150 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond, 0}, next,
+		"OnPoll announces the delays that follow")
+
+	// Without FirstDelay, the first delay is MinDelay and the next 1.5 × MinDelay, as ever.
+	sleeps, polls = nil, 0
+	opts.FirstDelay = 0
+	require.NoError(t, p.Wait(context.Background(), "x", opts, time.Hour, func(context.Context) (bool, string, error) {
+		polls++
+		return polls == 3, "y", nil
+	}))
+	assert.Equal(t, []time.Duration{100 * time.Millisecond, 150 * time.Millisecond, 200 * time.Millisecond}, sleeps)
+
+	// A FirstDelay below MinDelay is honoured too (a quick first look).
+	sleeps, polls = nil, 0
+	opts.FirstDelay = time.Millisecond
+	require.NoError(t, p.Wait(context.Background(), "x", opts, time.Hour, func(context.Context) (bool, string, error) {
+		polls++
+		return polls == 3, "y", nil
+	}))
+	assert.Equal(t, []time.Duration{time.Millisecond, 100 * time.Millisecond, 150 * time.Millisecond}, sleeps)
+}
+
+func TestAShortMaxWaitStillPollsAfterAFirstDelay(t *testing.T) {
+	var sleeps []time.Duration
+	p := Poller{Sleep: func(ctx context.Context, d time.Duration) error {
+		sleeps = append(sleeps, d)
+		return ctxsleep.Sleep(ctx, d)
+	}}
+	polls := 0
+	err := p.Wait(context.Background(), "the thing", alicloud.WaiterOptions{FirstDelay: time.Second, MinDelay: 10 * time.Millisecond},
+		300*time.Millisecond, func(ctx context.Context) (bool, string, error) {
+			polls++
+			return false, "job j-1 Processing", ctx.Err()
+		})
+	require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
+	assert.Equal(t, 150*time.Millisecond, sleeps[0], "the first poll comes after half of a maxWait shorter than FirstDelay")
+	assert.GreaterOrEqual(t, polls, 2, "then quick polls from MinDelay")
+	assert.Contains(t, err.Error(), "still pending: job j-1 Processing")
+}
