@@ -2,12 +2,14 @@ package alb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/safetext"
 	"github.com/listenercerts/alicloud/internal/validate"
 	"github.com/listenercerts/alicloud/internal/waiter"
 )
@@ -50,9 +52,11 @@ type JobFailedError struct {
 	ErrorMessage string
 }
 
-// Error names the job and the service's reason.
+// Error names the job and the service's reason (escaped and bounded: it is
+// the service's text; the fields keep it whole).
 func (e *JobFailedError) Error() string {
-	return fmt.Sprintf("alb: job %s failed: %s: %s", e.JobID, e.ErrorCode, e.ErrorMessage)
+	return fmt.Sprintf("alb: job %s failed: %s: %s", safetext.String(e.JobID, 128), safetext.String(e.ErrorCode, 128),
+		safetext.String(e.ErrorMessage, 1024))
 }
 
 // Is reports whether target is alicloud.ErrConflict.
@@ -109,7 +113,12 @@ func (w *CertificatesAssociatedWaiter) Wait(ctx context.Context, listenerID stri
 //   - every jobListingEvery-th poll (8th) of a job still Processing lists
 //     too, so that a listener deleted meanwhile ends the wait
 //     (ErrListenerNotFound), and certificates the listing shows in the
-//     wanted state end it as they would Wait.
+//     wanted state end it as they would Wait;
+//   - a caller not allowed alb:ListAsynJobs (a RAM denial, matching
+//     alicloud.ErrUnauthorized) is not failed: the wait lists, as Wait
+//     does. DissociateAndWait, AssociateAndWait and RotateCertificates
+//     wait this way, so they need only alb:ListListenerCertificates
+//     besides the write permission.
 func (w *CertificatesAssociatedWaiter) WaitForJob(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {
 	if err := validate.ID("jobID", jobID); err != nil {
 		return err
@@ -163,6 +172,10 @@ func (w certWaiter) wait(ctx context.Context, listenerID string, certificateIDs 
 		if !jobOver {
 			job, found, err := w.job(ctx, jobID)
 			switch {
+			case errors.Is(err, alicloud.ErrUnauthorized):
+				// A RAM policy without alb:ListAsynJobs: the change was
+				// accepted, and the listing alone can tell when it is done.
+				jobOver = true
 			case err != nil:
 				return false, "", err
 			case !found: // not waited for: the listing decides

@@ -2,12 +2,16 @@ package alb_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/alb"
 	"github.com/listenercerts/alicloud/alicloudtest"
 )
@@ -111,4 +115,31 @@ func TestWaitForJobUnknownJobFallsBackToTheListing(t *testing.T) {
 	err := alb.NewCertificatesDissociatedWaiter(c, fast).WaitForJob(context.Background(), "lsn-1", []string{"cert-gone"}, "job-unknown", time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, []string{opJobs, opList}, actions(srv))
+}
+
+// denyJobs answers ListAsynJobs with a RAM denial, as the service does for
+// a policy without alb:ListAsynJobs, and passes every other request on.
+type denyJobs struct{ next http.RoundTripper }
+
+func (d denyJobs) RoundTrip(r *http.Request) (*http.Response, error) {
+	if action := r.Header["x-acs-action"]; len(action) == 0 || action[0] != opJobs { // the SDK sets it lower-case, as signed
+		return d.next.RoundTrip(r)
+	}
+	body := `{"RequestId":"R-denied","Code":"Forbidden.RAM","Message":"User not authorized to operate on the specified resource."}`
+	return &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// A caller whose RAM policy lacks alb:ListAsynJobs still gets its wait:
+// the listing alone decides.
+func TestWaitWithoutListAsynJobsPermissionLists(t *testing.T) {
+	srv, c := setup(t, 50*time.Millisecond, func(cfg *alicloud.Config) {
+		cfg.HTTPClient = &http.Client{Transport: denyJobs{next: http.DefaultTransport}}
+	})
+	out, err := c.DissociateAndWait(context.Background(), &alb.DissociateAdditionalCertificatesFromListenerInput{
+		ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}}, 10*time.Second, fast)
+	require.NoError(t, err)
+	assert.NotEmpty(t, out.JobID)
+	l, _ := srv.ALB.Listener("lsn-1")
+	assert.Empty(t, l.CertificateStatus("cert-1"), "done when the wait returned")
 }
