@@ -96,7 +96,7 @@ func (c *Client) change(ctx context.Context, op string, in certificateChange) (c
 		}
 		return changeResult{}, err
 	}
-	return changeResult{jobID: resp.JobId, requestID: resp.RequestId, clientToken: res.ClientToken,
+	return changeResult{jobID: resp.JobId, requestID: res.RequestID, clientToken: res.ClientToken,
 		dryRunPassed: in.dryRun && resp.Code == codeDryRunOperation}, nil
 }
 

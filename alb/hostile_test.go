@@ -31,3 +31,24 @@ func TestListingEndsWhenTheServiceRepeatsAToken(t *testing.T) {
 	assert.ErrorContains(t, errs[0], `NextToken "a" again`)
 	assert.Len(t, srv.Requests(), 3)
 }
+
+// A RequestId that echoes the secret (a hostile proxy, say) reaches no
+// output: every operation takes it from the transport, which redacts it.
+func TestEchoedSecretInASuccessfulAnswerReachesNoOutput(t *testing.T) {
+	const secret = "secret" // newClient's AccessKeySecret
+	echo := `{"RequestId":"R-` + secret + `-x","JobId":"J","NextToken":"","Jobs":[],"Certificates":[]}`
+	srv := testserver.New(t, testserver.OK(echo))
+	c := newClient(t, srv)
+	ctx := context.Background()
+	d, err := c.DissociateAdditionalCertificatesFromListener(ctx, &DissociateAdditionalCertificatesFromListenerInput{
+		ListenerID: "lsn-1", CertificateIDs: []string{"c1"}})
+	require.NoError(t, err)
+	l, err := c.ListListenerCertificates(ctx, &ListListenerCertificatesInput{ListenerID: "lsn-1"})
+	require.NoError(t, err)
+	j, err := c.ListAsynJobs(ctx, &ListAsynJobsInput{JobIDs: []string{"J"}})
+	require.NoError(t, err)
+	for _, rid := range []string{d.RequestID, l.RequestID, j.RequestID} {
+		assert.NotContains(t, rid, secret)
+		assert.Contains(t, rid, "R-")
+	}
+}

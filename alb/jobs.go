@@ -94,11 +94,12 @@ func (c *Client) ListAsynJobs(ctx context.Context, in *ListAsynJobsInput) (*List
 		add("MaxResults", strconv.Itoa(in.MaxResults))
 	}
 	var resp listJobsResponse
-	if _, err := c.t.Do(ctx, &transport.Request{Operation: "ListAsynJobs", Params: params}, &resp); err != nil {
+	res, err := c.t.Do(ctx, &transport.Request{Operation: "ListAsynJobs", Params: params}, &resp)
+	if err != nil {
 		return nil, err
 	}
 	out := &ListAsynJobsOutput{Jobs: make([]Job, len(resp.Jobs)), NextToken: resp.NextToken,
-		TotalCount: resp.TotalCount, RequestID: resp.RequestId}
+		TotalCount: resp.TotalCount, RequestID: res.RequestID}
 	for i, j := range resp.Jobs {
 		out.Jobs[i] = Job{ID: j.Id, APIName: j.ApiName, Status: j.Status, OperateType: j.OperateType,
 			ResourceID: j.ResourceId, ResourceType: j.ResourceType, ErrorCode: j.ErrorCode,

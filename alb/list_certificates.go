@@ -122,14 +122,15 @@ func (c *Client) ListListenerCertificates(ctx context.Context, in *ListListenerC
 		params = append(params, signer.Param{Key: "MaxResults", Value: strconv.Itoa(in.MaxResults)})
 	}
 	var resp listCertificatesResponse
-	if _, err := c.t.Do(ctx, &transport.Request{Operation: "ListListenerCertificates", Params: params}, &resp); err != nil {
+	res, err := c.t.Do(ctx, &transport.Request{Operation: "ListListenerCertificates", Params: params}, &resp)
+	if err != nil {
 		return nil, err
 	}
 	out := &ListListenerCertificatesOutput{
 		Certificates: make([]ListenerCertificate, len(resp.Certificates)),
 		NextToken:    resp.NextToken,
 		TotalCount:   resp.TotalCount,
-		RequestID:    resp.RequestId,
+		RequestID:    res.RequestID, // redacted by the transport, as every field taken from an answer
 	}
 	for i, cert := range resp.Certificates {
 		out.Certificates[i] = ListenerCertificate{CertificateID: cert.CertificateId, CertificateType: cert.CertificateType,

@@ -63,7 +63,7 @@ func (c *Client) change(ctx context.Context, op, acceleratorID, listenerID, clie
 		}
 		return changeResult{ClientToken: res.ClientToken}, err
 	}
-	return changeResult{RequestID: resp.RequestId, ClientToken: res.ClientToken,
+	return changeResult{RequestID: res.RequestID, ClientToken: res.ClientToken,
 		DryRunPassed: dryRun && resp.Code == codeDryRunOperation}, nil
 }
 

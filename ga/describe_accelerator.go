@@ -69,12 +69,12 @@ func (c *Client) DescribeAccelerator(ctx context.Context, in *DescribeAccelerato
 		return nil, err
 	}
 	var resp describeAcceleratorResponse
-	_, err := c.t.Do(ctx, &transport.Request{Operation: "DescribeAccelerator", Params: []signer.Param{
+	res, err := c.t.Do(ctx, &transport.Request{Operation: "DescribeAccelerator", Params: []signer.Param{
 		{Key: "RegionId", Value: RegionID}, {Key: "AcceleratorId", Value: in.AcceleratorID}}}, &resp)
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeAcceleratorOutput{AcceleratorID: resp.AcceleratorId, State: resp.State, RequestID: resp.RequestId,
+	return &DescribeAcceleratorOutput{AcceleratorID: resp.AcceleratorId, State: resp.State, RequestID: res.RequestID,
 		Name: resp.Name, DNSName: resp.DnsName, Spec: resp.Spec, InstanceChargeType: resp.InstanceChargeType,
 		CreateTime: resp.CreateTime.Time(), ExpiredTime: resp.ExpiredTime.Time()}, nil
 }

@@ -150,14 +150,14 @@ func (c *Client) DescribeListener(ctx context.Context, in *DescribeListenerInput
 		return nil, err
 	}
 	var resp describeListenerResponse
-	_, err := c.t.Do(ctx, &transport.Request{Operation: "DescribeListener", Params: []signer.Param{
+	res, err := c.t.Do(ctx, &transport.Request{Operation: "DescribeListener", Params: []signer.Param{
 		{Key: "RegionId", Value: RegionID}, {Key: "ListenerId", Value: in.ListenerID}}}, &resp)
 	if err != nil {
 		return nil, err
 	}
 	x := resp.XForwardedForConfig
 	out := &DescribeListenerOutput{ListenerID: resp.ListenerId, AcceleratorID: resp.AcceleratorId, State: resp.State,
-		RequestID: resp.RequestId, Name: resp.Name, Description: resp.Description, Protocol: resp.Protocol,
+		RequestID: res.RequestID, Name: resp.Name, Description: resp.Description, Protocol: resp.Protocol,
 		Type: resp.Type, CreateTime: resp.CreateTime.Time(), PortRanges: portRanges(resp.PortRanges),
 		BackendPorts: portRanges(resp.BackendPorts), HTTPVersion: resp.HttpVersion,
 		SecurityPolicyID: resp.SecurityPolicyId, IdleTimeout: int(resp.IdleTimeout),
