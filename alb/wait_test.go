@@ -122,7 +122,13 @@ func TestWaitForJobUnknownJobFallsBackToTheListing(t *testing.T) {
 type denyJobs struct{ next http.RoundTripper }
 
 func (d denyJobs) RoundTrip(r *http.Request) (*http.Response, error) {
-	if action := r.Header["x-acs-action"]; len(action) == 0 || action[0] != opJobs { // the SDK sets it lower-case, as signed
+	action := ""
+	for k, v := range r.Header { // the SDK keeps the signed, lower-case spelling
+		if strings.EqualFold(k, "x-acs-action") && len(v) > 0 {
+			action = v[0]
+		}
+	}
+	if action != opJobs {
 		return d.next.RoundTrip(r)
 	}
 	body := `{"RequestId":"R-denied","Code":"Forbidden.RAM","Message":"User not authorized to operate on the specified resource."}`
