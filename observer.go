@@ -54,9 +54,10 @@ type AttemptInfo struct {
 	Code       string        // the service's error code; "" on success and when no error body arrived
 	RequestID  string        // the service's RequestId, when an answer carried one
 	Duration   time.Duration // from sending to the whole answer read (or the failure)
-	// Backoff is the sleep before the next attempt; 0 when this attempt is
-	// the call's last (or, about once in 10^8 retries, when the jittered
-	// backoff drew 0).
+	// Retrying is set when another attempt follows this one (after Backoff).
+	Retrying bool
+	// Backoff is the sleep before the next attempt (full jitter: it may be
+	// 0 even when Retrying); 0 when this attempt is the call's last.
 	Backoff time.Duration
 	// Throttled is set when the service refused the attempt for its rate
 	// limit (a Throttling code or HTTP 429).

@@ -219,7 +219,7 @@ func (o *observer) Attempt(ctx context.Context, a alicloud.AttemptInfo) {
 		o.attempts.Add(ctx, 1, metric.WithAttributes(append(callAttrs(ctx), keyOutcome.String(outcome))...))
 	}
 	span := trace.SpanFromContext(ctx)
-	if a.Backoff <= 0 || !span.IsRecording() { // the last attempt: the call's end says how it went
+	if !a.Retrying || !span.IsRecording() { // the last attempt: the call's end says how it went
 		return
 	}
 	attrs := make([]attribute.KeyValue, 0, 7)

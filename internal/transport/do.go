@@ -108,7 +108,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 			code = apiErr.Code
 		}
 		if err == nil || ctx.Err() != nil {
-			c.log(ctx, op, *res, began, code, 0)
+			c.log(ctx, op, *res, began, code, noRetry)
 			if err != nil {
 				return c.canceled(ctx, op, res.Attempts, err)
 			}
@@ -120,7 +120,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 		case !c.retry.DisableConflictRetry && c.isBusy(apiErr):
 			left := c.retry.MaxConflictWait - c.now().Sub(start)
 			if left <= 0 {
-				c.log(ctx, op, *res, began, code, 0)
+				c.log(ctx, op, *res, began, code, noRetry)
 				return err
 			}
 			delay = min(c.busyBackoff(conflictRetries), left)
@@ -132,7 +132,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 			}
 			retries++
 		default:
-			c.log(ctx, op, *res, began, code, 0)
+			c.log(ctx, op, *res, began, code, noRetry)
 			return err
 		}
 		c.log(ctx, op, *res, began, code, delay)
@@ -588,10 +588,17 @@ func stripURL(err error) error {
 // sent (already redacted): a record stays far below 8 KiB.
 const maxLoggedField = 256
 
-// log writes one debug record per attempt.
+// noRetry is the backoff log is given for a call's last attempt: a retry
+// may sleep 0 (full jitter), so 0 cannot say it.
+const noRetry time.Duration = -1
+
+// log writes one debug record per attempt; backoff is the sleep before the
+// retry, or noRetry.
 func (c *Client) log(ctx context.Context, op string, res Result, began time.Time, code string, backoff time.Duration) {
+	retrying := backoff != noRetry
+	backoff = max(backoff, 0)
 	if c.observer != nil {
-		c.observeAttempt(ctx, res, began, code, backoff)
+		c.observeAttempt(ctx, res, began, code, backoff, retrying)
 	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return

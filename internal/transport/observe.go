@@ -61,14 +61,14 @@ func noteAttempt(ctx context.Context, err *error) {
 }
 
 // observeAttempt reports an attempt that is over.
-func (c *Client) observeAttempt(ctx context.Context, res Result, began time.Time, code string, backoff time.Duration) {
+func (c *Client) observeAttempt(ctx context.Context, res Result, began time.Time, code string, backoff time.Duration, retrying bool) {
 	st, ok := ctx.Value(callKey{}).(*callState)
 	if !ok {
 		return
 	}
 	c.observer.Attempt(st.obsCtx, alicloud.AttemptInfo{
 		Attempt: res.Attempts, HTTPStatus: res.HTTPStatus, Code: code, RequestID: res.RequestID,
-		Duration: c.now().Sub(began), Backoff: backoff,
+		Duration: c.now().Sub(began), Backoff: backoff, Retrying: retrying,
 		Throttled: throttled(res.HTTPStatus, code), Busy: c.isBusy(apiErrorOf(st.lastErr)), Err: st.lastErr,
 	})
 }

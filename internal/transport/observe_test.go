@@ -62,6 +62,7 @@ func TestObserverAllocations(t *testing.T) {
 	without, nop := measure(nil), measure(alicloud.NopObserver{})
 	t.Logf("allocations per call: %.0f without an observer, %.0f with NopObserver", without, nop)
 	assert.Equal(t, 2.0, nop-without, "an observer costs the call's state and its context value")
+	assert.LessOrEqual(t, without, allocsWithoutObserver, "the request path without an observer allocates no more than before the hooks")
 }
 
 func BenchmarkDoObserver(b *testing.B) {
@@ -147,6 +148,7 @@ func TestObserverSeesCallAndAttempts(t *testing.T) {
 	assert.Equal(t, 3, a[2].Attempt)
 	assert.NoError(t, a[2].Err)
 	assert.Zero(t, a[2].Backoff)
+	assert.Equal(t, []bool{true, true, false}, []bool{a[0].Retrying, a[1].Retrying, a[2].Retrying})
 	assert.Equal(t, "RID-OK", a[2].RequestID)
 	assert.Equal(t, []bool{true, true, true}, rec.ctxOK, "attempts see the context StartCall returned")
 	require.Len(t, rec.results, 1)
@@ -204,4 +206,18 @@ func TestPollerCarriesTheObserver(t *testing.T) {
 	assert.Equal(t, "svc", p.Service)
 	assert.Equal(t, "ThingDone", p.Name)
 	assert.Same(t, rec, p.Observer)
+}
+
+// A retry whose jittered backoff is 0 is still a retry.
+func TestObserverSeesARetryWithZeroBackoff(t *testing.T) {
+	srv := testserver.New(t, svcError(503, "ServiceUnavailable"), ok(`{"RequestId":"R","JobId":"J"}`))
+	rec := &recorder{}
+	c, _ := newTestClient(t, srv, func(cfg *alicloud.Config) { cfg.Observer = rec })
+	c.jitter = func(int64) int64 { return 0 }
+	_, _, err := call(c, context.Background(), "")
+	require.NoError(t, err)
+	require.Len(t, rec.attempts, 2)
+	assert.Zero(t, rec.attempts[0].Backoff)
+	assert.True(t, rec.attempts[0].Retrying)
+	assert.False(t, rec.attempts[1].Retrying)
 }
