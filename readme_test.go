@@ -169,7 +169,7 @@ func TestREADMESnippets(t *testing.T) {
 		cmd := exec.Command(name, args...)
 		cmd.Dir, cmd.Env = dir, env
 		if out, err := cmd.CombinedOutput(); err != nil {
-			if len(nested) > 0 && strings.Contains(string(out), "module lookup disabled by GOPROXY=off") {
+			if len(nested) > 0 && strings.Contains(string(out), "module lookup disabled by GOPROXY=off") && os.Getenv("CI") != "true" {
 				t.Skipf("a nested module's dependencies are not in the module cache (go -C <module> mod download):\n%s", out)
 			}
 			t.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
