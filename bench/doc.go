@@ -22,4 +22,5 @@
 //
 //	go -C bench test -count=1 -bench . -benchtime 1x ./...   # CI smoke: conformance + one call per benchmark
 //	go -C bench run ./cmd/report                               # the full run that writes BENCHMARKS.md
+//	go -C bench run ./cmd/size                                 # binary sizes of the programs in size/ (the README's table)
 package bench
