@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -271,4 +272,36 @@ func TestServiceTextCannotForgeTerminalOutput(t *testing.T) {
 	}
 	assert.Contains(t, out, `line one\nlistenercerts: done: all good\r`, "escaped, still readable")
 	assert.Less(t, len(out), 3*2048)
+}
+
+func TestFitLineShortensWhatFirst(t *testing.T) {
+	wp := alicloud.WaitPoll{What: "the change of listener lsr-1 to take effect (listener active, domains as wanted, accelerator ga-1 active)",
+		Poll: 2, Pending: "listener lsr-1 is updating", Elapsed: 2 * time.Second, NextPoll: 1500 * time.Millisecond}
+	full := pollLine(wp, 0)
+	assert.Equal(t, full, fitLine("", wp, 0, 200), "fits: unchanged")
+
+	got := fitLine("", wp, 0, 100)
+	assert.Equal(t, 99, utf8.RuneCountInString(got), "one column left free")
+	assert.True(t, strings.HasPrefix(got, "waiting for the change of listener lsr"), got)
+	assert.Contains(t, got, "…: listener lsr-1 is updating; 2s elapsed, next poll in 1.5s", "What is shortened, the rest kept")
+	assert.True(t, strings.HasSuffix(got, "next poll in 1.5s"), got)
+
+	got = fitLine("c1, c2: ", wp, 0, 30)
+	assert.Equal(t, 29, utf8.RuneCountInString(got))
+	assert.True(t, strings.HasPrefix(got, "c1, c2: waiting for …: "), got)
+	assert.True(t, strings.HasSuffix(got, "…"), "then the end is cut: %s", got)
+
+	assert.Equal(t, 80, terminalWidth(noEnv))
+	assert.Equal(t, 100, terminalWidth(func(string) string { return "100" }))
+	assert.Equal(t, 80, terminalWidth(func(string) string { return "wide" }))
+	assert.Equal(t, 80, terminalWidth(func(string) string { return "-3" }))
+
+	// On a terminal the drawn line fits.
+	var term bytes.Buffer
+	p := newProgress(&term, true)
+	p.width = 40
+	p.poll(wp)
+	p.finish()
+	line := strings.TrimSuffix(term.String(), "\n")
+	assert.LessOrEqual(t, utf8.RuneCountInString(line), 39, line)
 }

@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool,
 	}
 
 	a := &app{stdout: stdout, progress: newProgress(stderr, tty), getenv: getenv, newCredentials: alicloud.DefaultCredentials}
+	a.progress.width = terminalWidth(getenv)
 	out, err := inv.spec.run(ctx, a, inv)
 	a.progress.finish()
 	if out != nil {
