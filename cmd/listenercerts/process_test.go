@@ -275,6 +275,16 @@ func TestProcessALB(t *testing.T) {
 	assert.Contains(t, r.stderr, "done: certificates of listener lsn-1", "plain progress lines when stderr is not a terminal")
 	assert.NotContains(t, r.stderr, "\r")
 
+	// A certificate never on the listener: nothing is sent, and the output says so.
+	r = cliAt(t, url, "alb", "dissociate", "-listener", "lsn-1", "-cert", "c9")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, "nothing sent: c9 is not on lsn-1 (already dissociated)\n", r.stdout)
+	assert.NotContains(t, r.stderr, "dissociating c9")
+	r = cliAt(t, url, "-output", "json", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c9")
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, `"AlreadyDissociated": [`)
+	assert.Empty(t, decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r).ClientToken, "nothing sent")
+
 	r = cliAt(t, url, "-wait", "0", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c3")
 	require.Equal(t, exitOK, r.code)
 	assert.Contains(t, r.stdout, "accepted: dissociating c3 from lsn-1; not waited for (-wait 0)")
@@ -317,6 +327,13 @@ func TestProcessGA(t *testing.T) {
 		domains = append(domains, c.Domain)
 	}
 	assert.Equal(t, []string{"c.com"}, domains)
+
+	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-1", "-domain", "a.com")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, "nothing sent: a.com has no additional certificate on lsr-1 (already dissociated); the listener is active\n", r.stdout)
+	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-1", "-domain", "a.com,c.com")
+	require.Equal(t, exitOK, r.code)
+	assert.Regexp(t, `^dissociated from lsr-1: the certificates of c\.com; the listener is active\nalready dissociated \(not sent\): a\.com\nrequest `, r.stdout)
 
 	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-404", "-domain", "a.com")
 	assert.Equal(t, exitFailed, r.code)
@@ -406,6 +423,14 @@ func TestProcessALBAssociateAndRotate(t *testing.T) {
 	assert.NotEmpty(t, decode[alb.AssociateAdditionalCertificatesWithListenerOutput](t, r).JobID)
 	r = cliAt(t, url, "alb", "list", "-listener", "lsn-1")
 	assert.Regexp(t, `(?m)^c9\s+Server\s+no\s+Associated$`, r.stdout)
+
+	// Only what was sent is reported as done.
+	r = cliAt(t, url, "alb", "associate", "-listener", "lsn-1", "-cert", "c9,c12")
+	require.Equal(t, exitOK, r.code)
+	assert.Regexp(t, `^associated with lsn-1: c12\nalready associated \(not sent\): c9\njob \S+, request \S+, client token \S+\n$`, r.stdout)
+	r = cliAt(t, url, "alb", "associate", "-listener", "lsn-1", "-cert", "c9,c12")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, "nothing sent: c9, c12 are already on lsn-1 (already associated)\n", r.stdout)
 
 	r = cliAt(t, url, "-output", "json", "alb", "rotate", "-listener", "lsn-1", "-add", "c10,c11", "-remove", "c1", "-dry-run")
 	require.Equal(t, exitOK, r.code)
