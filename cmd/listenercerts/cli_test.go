@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -167,28 +168,46 @@ func TestProgressPlainAndTerminal(t *testing.T) {
 func TestFailExitCodes(t *testing.T) {
 	inv, err := parse([]string{"-region", "r", "alb", "dissociate", "-listener", "l", "-cert", "c"}, noEnv)
 	require.NoError(t, err)
-	inv.clientToken()
+	token := inv.clientToken() // as the CLI does before the call: it says nothing about what was sent
+	sent := func(err error) error { return &alicloud.ClientTokenError{ClientToken: token, Err: err} }
 	for _, tc := range []struct {
-		err  error
-		code int
-		want string
+		err      error
+		accepted bool
+		code     int
+		want     string
+		not      string
 	}{
 		{&alicloud.APIError{Service: "alb", Operation: "DissociateAdditionalCertificatesFromListener", Code: "ResourceNotFound.Listener",
-			Message: "gone", RequestID: "R-1", HTTPStatus: 404}, exitFailed, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"},
-		{errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout), exitTimeout, "-client-token " + inv.o.clientToken},
-		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, exitUsage, "listenercerts: -cert: duplicate"},
-		{&credentialsError{errors.New("none")}, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID"},
-		{errors.New("connection refused"), exitFailed, "the outcome is unknown; resume with -client-token"},
+			Message: "gone", RequestID: "R-1", HTTPStatus: 404}, false, exitFailed, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener", "resume with -client-token"},
+		{sent(errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout)), true, exitTimeout,
+			"the change was accepted and is still in progress; resume with -client-token " + token + " (the service acts at most once per token), waiting twice as long:\n" +
+				"  listenercerts -region r alb dissociate -listener l -cert c -wait 10m -client-token " + token + "\n", ""},
+		{errors.Join(errors.New("still pending: c (Dissociating)"), alicloud.ErrWaitTimeout), false, exitTimeout,
+			"nothing was sent by this run; the change already underway is still in progress", "-client-token"},
+		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, false, exitUsage, "listenercerts: -cert: duplicate", "resume with -client-token"},
+		{&credentialsError{errors.New("none")}, false, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID", "resume with -client-token"},
+		{errors.New("dial tcp 127.0.0.1:1: connection refused"), false, exitFailed, "connection refused", "resume with -client-token"},
+		{sent(errors.New("read: connection reset")), false, exitFailed, "the outcome is unknown; resume with -client-token " + token, ""},
+		{context.Canceled, false, exitFailed, "listenercerts: interrupted\nnothing was sent\n", "resume with -client-token"},
+		{sent(context.Canceled), true, exitFailed, "the change was accepted, still in progress; resume with -client-token " + token, "twice"},
+		{sent(context.Canceled), false, exitFailed, "interrupted while sending: the outcome is unknown; resume with -client-token " + token, ""},
 	} {
 		var errOut bytes.Buffer
 		a := &app{progress: newProgress(&errOut, false)}
+		inv.accepted = tc.accepted
 		assert.Equal(t, tc.code, a.fail(inv, tc.err), "%v", tc.err)
 		assert.Contains(t, errOut.String(), tc.want)
-		if tc.code == exitTimeout {
-			assert.True(t, strings.HasSuffix(strings.TrimSpace(errOut.String()),
-				"alb dissociate -listener l -cert c -client-token "+inv.o.clientToken), errOut.String())
+		if tc.not != "" {
+			assert.NotContains(t, errOut.String(), tc.not, "%v", tc.err)
 		}
 	}
+}
+
+func TestWithWait(t *testing.T) {
+	assert.Equal(t, []string{"-wait", "10m", "alb", "list"}, withWait([]string{"-wait", "5m", "alb", "list"}, 10*time.Minute))
+	assert.Equal(t, []string{"alb", "-wait", "1h", "list"}, withWait([]string{"alb", "--wait=30m", "list", "-wait", "2s"}, time.Hour))
+	assert.Equal(t, []string{"alb", "list", "-wait", "600ms"}, withWait([]string{"alb", "list"}, 600*time.Millisecond))
+	assert.Equal(t, "1h30m", formatDuration(90*time.Minute))
 }
 
 func TestProgressEvents(t *testing.T) {
@@ -221,7 +240,7 @@ func TestFailRotation(t *testing.T) {
 	assert.Equal(t, exitTimeout, a.fail(inv, timeout))
 	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsr-1 stopped at waiting for a change to take effect: ")
 	assert.Contains(t, errOut.String(), "  done:       updated a.com; associated none; dissociated none\n  not done:   serve d.com; dissociate c.com\n  (nothing was dissociated)\n")
-	assert.True(t, strings.HasSuffix(errOut.String(), "-remove c.com -client-token "+token+"\n"), errOut.String())
+	assert.True(t, strings.HasSuffix(errOut.String(), "-remove c.com -wait 10m -client-token "+token+"\n"), errOut.String())
 
 	inv, err = parse([]string{"-region", "r", "alb", "rotate", "-listener", "lsn-1", "-add", "c9", "-remove", "c1"}, noEnv)
 	require.NoError(t, err)
@@ -234,7 +253,7 @@ func TestFailRotation(t *testing.T) {
 	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsn-1 stopped at the dissociate call:\nlistenercerts: alb DissociateAdditionalCertificatesFromListener refused: Forbidden (HTTP 403)\n")
 	assert.Contains(t, errOut.String(), "diagnosis:  https://api.aliyun.com/troubleshoot?q=Forbidden")
 	assert.Contains(t, errOut.String(), "  done:       associated c9; dissociated none\n  not done:   associate none; dissociate c1\n")
-	assert.Contains(t, errOut.String(), "the rotation stopped part way; resume with -client-token "+token)
+	assert.Contains(t, errOut.String(), "the rotation stopped part way; resume with -client-token "+token+" (the service acts at most once per token):\n")
 }
 
 func TestRotationText(t *testing.T) {

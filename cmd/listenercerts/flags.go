@@ -40,6 +40,9 @@ type invocation struct {
 	o      options
 	set    map[string]bool // flags given on the command line
 	args   []string        // the command line, for the command that resumes
+	// accepted: the run failed after the service accepted its change (its
+	// output came back with the error).
+	accepted bool
 }
 
 // usageError lists every problem found in a command line; spec is the

@@ -20,7 +20,9 @@
 // Exit status: 0 done; 1 the service refused, the wait failed, or no
 // credentials were found; 2 a usage error (the message names the flag, and
 // the usage follows); 3 the wait timed out (the message says what is still
-// pending and the -client-token to resume with).
+// pending and the -client-token to resume with, waiting twice as long);
+// 130 interrupted by Ctrl-C (143 for SIGTERM; the message says whether the
+// change was accepted and how to resume).
 //
 // With -output json, stdout holds one JSON object: the operation's output,
 // with the field names of the Go types (alb.DissociateAdditionalCertificatesFromListenerOutput, ...).
@@ -40,9 +42,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/alb"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 // Exit statuses.
@@ -51,12 +56,25 @@ const (
 	exitFailed  = 1 // the service refused, the wait failed, no credentials
 	exitUsage   = 2
 	exitTimeout = 3 // the wait timed out; resumable
+	// A run ended by SIGINT or SIGTERM exits 128 + the signal's number
+	// (130, 143), as a shell reports it; main sets it.
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value // the signal received
+	go func() {
+		s := <-signals
+		got.Store(s)
+		signal.Stop(signals) // a second Ctrl-C ends the program at once
+		cancel()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr), os.Getenv)
-	stop()
+	if s, ok := got.Load().(syscall.Signal); ok && code != exitOK && code != exitUsage {
+		code = 128 + int(s) // as a shell reports a process its signal ended: 130 for SIGINT
+	}
 	os.Exit(code)
 }
 
@@ -100,6 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool,
 	a.progress.width = terminalWidth(getenv)
 	out, err := inv.spec.run(ctx, a, inv)
 	a.progress.finish()
+	inv.accepted = err != nil && sentSomething(out)
 	if out != nil {
 		if werr := writeOutput(stdout, inv, out, err == nil); werr != nil && err == nil {
 			err = werr
@@ -124,6 +143,22 @@ func writeOutput(w io.Writer, inv *invocation, out any, ok bool) error {
 		writeText(w, inv, out)
 	}
 	return nil
+}
+
+// sentSomething reports whether an output says a write was sent (and
+// accepted): its ClientToken is set only then.
+func sentSomething(out any) bool {
+	switch out := out.(type) {
+	case *alb.DissociateAdditionalCertificatesFromListenerOutput:
+		return out.ClientToken != "" && !out.DryRunPassed
+	case *alb.AssociateAdditionalCertificatesWithListenerOutput:
+		return out.ClientToken != "" && !out.DryRunPassed
+	case *ga.DissociateAdditionalCertificatesFromListenerOutput:
+		return out.ClientToken != ""
+	case *ga.AssociateAdditionalCertificatesWithListenerOutput:
+		return out.ClientToken != ""
+	}
+	return false
 }
 
 // config builds the SDK configuration: the default credential chain

@@ -572,3 +572,57 @@ func TestProcessGARotateTimeoutResumes(t *testing.T) {
 	assert.Equal(t, []string{"c.com"}, out.Dissociated)
 	assert.Equal(t, map[string]string{"a.com": "x1", "b.com": "x2", "d.com": "x4"}, gaCertificates(t, url))
 }
+
+// Nothing listens on port 1: the first request fails, nothing was sent,
+// and there is nothing to resume.
+func TestProcessConnectionRefusedNoResumeHint(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"alb", "dissociate", "-listener", "lsn-1", "-cert", "c1"},
+		{"alb", "rotate", "-listener", "lsn-1", "-add", "c9"},
+		{"ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1", "-cert", "a.com=x1"},
+	} {
+		r := cliAt(t, "http://127.0.0.1:1", args...)
+		assert.Equal(t, exitFailed, r.code, "%q", args)
+		assert.Contains(t, r.stderr, "connection refused", "%q", args)
+		assert.NotContains(t, r.stderr, "resume", "%q", args)
+		assert.NotContains(t, r.stderr, "outcome is unknown", "%q", args)
+	}
+}
+
+// Ctrl-C while waiting for an accepted change: exit 130, the change is
+// said to be accepted and in progress, with the command that resumes.
+func TestProcessInterruptAfterAcceptance(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send")
+	}
+	url := startEmulator(t, "-alb-delay", "30s")
+	bin, _ := buildBinaries(t)
+	cmd := exec.Command(bin, "-endpoint", url, "-region", "cn-hangzhou", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c1")
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true"}, withKey...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "waiting for") {
+			require.NoError(t, cmd.Process.Signal(os.Interrupt))
+			break
+		}
+	}
+	rest, _ := io.ReadAll(stderr)
+	log.Write(rest)
+	err = cmd.Wait()
+	t.Logf("stderr:\n%s", log.String())
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 130, exit.ExitCode())
+	assert.Contains(t, log.String(), "listenercerts: interrupted\n")
+	assert.Contains(t, log.String(), "the change was accepted, still in progress; resume with -client-token ")
+	assert.Empty(t, stdout.String(), "text output: only on success")
+}
