@@ -324,3 +324,22 @@ func TestFitLineShortensWhatFirst(t *testing.T) {
 	line := strings.TrimSuffix(term.String(), "\n")
 	assert.LessOrEqual(t, utf8.RuneCountInString(line), 39, line)
 }
+
+func TestListAndProgressTextEscapeServiceText(t *testing.T) {
+	evil := "x\x1b[2J\nlistenercerts: done\r"
+	var b bytes.Buffer
+	inv := &invocation{o: options{listener: "lsn-1", accelerator: "ga-1"}}
+	writeText(&b, inv, &alb.ListListenerCertificatesOutput{Certificates: []alb.ListenerCertificate{
+		{CertificateID: evil, CertificateType: evil, Status: evil}}})
+	writeText(&b, inv, &ga.ListListenerCertificatesOutput{Certificates: []ga.ListenerCertificate{
+		{Domain: evil, CertificateID: evil, State: evil}}})
+	writeText(&b, inv, &alb.DissociateAdditionalCertificatesFromListenerOutput{JobID: evil, RequestID: evil, ClientToken: "T"})
+	b.WriteString(eventLine(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1"}, Err: errors.New(evil)}))
+	b.WriteString(eventLine(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1"}, Total: 1, ClientToken: "T", JobID: evil}))
+	b.WriteString(pollLine(alicloud.WaitPoll{What: evil, Pending: evil}, 0))
+	out := b.String()
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "\r")
+	assert.NotContains(t, out, "\nlistenercerts: done")
+	assert.Contains(t, out, `x\x1b[2J\nlistenercerts: done\r`)
+}

@@ -184,7 +184,7 @@ func (p *progress) finish() {
 func pollLine(wp alicloud.WaitPoll, since time.Duration) string {
 	elapsed := (wp.Elapsed + since).Round(100 * time.Millisecond)
 	if wp.Done {
-		return fmt.Sprintf("done: %s, after %s (%d polls)", wp.What, elapsed, wp.Poll)
+		return fmt.Sprintf("done: %s, after %s (%d polls)", clean(wp.What), elapsed, wp.Poll)
 	}
 	pending := wp.Pending
 	if pending == "" {
@@ -194,7 +194,7 @@ func pollLine(wp alicloud.WaitPoll, since time.Duration) string {
 	if next < 0 {
 		next = 0
 	}
-	return fmt.Sprintf("waiting for %s: %s; %s elapsed, next poll in %s", wp.What, pending, elapsed, next)
+	return fmt.Sprintf("waiting for %s: %s; %s elapsed, next poll in %s", clean(wp.What), clean(pending), elapsed, next)
 }
 
 // eventLine describes a step of a rotation, "" for steps not worth a line.
@@ -205,12 +205,12 @@ func eventLine(ev alicloud.ProgressEvent) string {
 		return fmt.Sprintf("plan for %s: %d write call(s)", ev.ListenerID, ev.Total)
 	case alicloud.StepAssociate, alicloud.StepUpdate, alicloud.StepDissociate:
 		if ev.Err != nil {
-			return fmt.Sprintf("%s %s failed: %v", ev.Step, items, ev.Err)
+			return fmt.Sprintf("%s %s failed: %s", ev.Step, items, clean(ev.Err.Error()))
 		}
 		// ev.Done counts the calls finished before this one.
-		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done+1, ev.Total, ev.ClientToken)
+		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done+1, ev.Total, clean(ev.ClientToken))
 		if ev.JobID != "" {
-			s += ", job " + ev.JobID
+			s += ", job " + clean(ev.JobID)
 		}
 		return s + ")"
 	}

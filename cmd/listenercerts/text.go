@@ -46,7 +46,7 @@ func writeText(w io.Writer, inv *invocation, out any) {
 			r.plan = append(r.plan, "dissociate "+joinIDs(b))
 		}
 		if len(out.JobIDs) > 0 {
-			r.ids = fmt.Sprintf("jobs %s, client token %s", joinIDs(out.JobIDs), out.ClientToken)
+			r.ids = clean(fmt.Sprintf("jobs %s, client token %s", joinIDs(out.JobIDs), out.ClientToken))
 		}
 		r.write(w)
 	case *ga.RotateCertificatesOutput:
@@ -70,7 +70,7 @@ func writeText(w io.Writer, inv *invocation, out any) {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CERTIFICATE\tTYPE\tDEFAULT\tSTATUS")
 		for _, c := range out.Certificates {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.CertificateID, c.CertificateType, yesNo(c.IsDefault), c.Status)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clean(c.CertificateID), clean(c.CertificateType), yesNo(c.IsDefault), clean(c.Status))
 		}
 		tw.Flush()
 	case *ga.ListListenerCertificatesOutput:
@@ -82,7 +82,7 @@ func writeText(w io.Writer, inv *invocation, out any) {
 			if d == "" {
 				d = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d, c.CertificateID, yesNo(c.IsDefault), c.State)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clean(d), clean(c.CertificateID), yesNo(c.IsDefault), clean(c.State))
 		}
 		tw.Flush()
 	default:
@@ -107,7 +107,7 @@ type changeText struct {
 func (c changeText) write(w io.Writer, waited bool) {
 	switch {
 	case c.dryRunPassed:
-		fmt.Fprintf(w, "dry run passed: %s can be %sd %s %s (request %s)\n", c.sent, c.verb, c.prep, c.listener, c.requestID)
+		fmt.Fprintf(w, "dry run passed: %s can be %sd %s %s (request %s)\n", c.sent, c.verb, c.prep, c.listener, clean(c.requestID))
 	case c.nothingSent:
 		state := c.state[0]
 		if len(c.already) > 1 {
@@ -140,14 +140,14 @@ func jobLine(jobID, requestID, clientToken string) string {
 	if jobID == "" {
 		return ""
 	}
-	return fmt.Sprintf("job %s, request %s, client token %s", jobID, requestID, clientToken)
+	return fmt.Sprintf("job %s, request %s, client token %s", clean(jobID), clean(requestID), clean(clientToken))
 }
 
 func requestLine(requestID, clientToken string) string {
 	if requestID == "" {
 		return ""
 	}
-	return fmt.Sprintf("request %s, client token %s", requestID, clientToken)
+	return fmt.Sprintf("request %s, client token %s", clean(requestID), clean(clientToken))
 }
 
 // listed is a labelled list, e.g. "associated c1, c2".
