@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -342,4 +343,46 @@ func TestListAndProgressTextEscapeServiceText(t *testing.T) {
 	assert.NotContains(t, out, "\r")
 	assert.NotContains(t, out, "\nlistenercerts: done")
 	assert.Contains(t, out, `x\x1b[2J\nlistenercerts: done\r`)
+}
+
+func TestWriteJSON(t *testing.T) {
+	var b bytes.Buffer
+	out := &ga.RotateCertificatesOutput{Updated: []string{"a.com"}, Plan: ga.RotationPlan{Associate: [][]ga.DomainCertificate{nil}}}
+	require.NoError(t, writeJSON(&b, out, nil))
+	assert.NotContains(t, b.String(), "null", "every list is [], also nested ones")
+	assert.Contains(t, b.String(), `"Associated": []`)
+	assert.Contains(t, b.String(), `"Associate": [
+      []
+    ]`)
+	var back ga.RotateCertificatesOutput
+	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
+
+	inv, err := parse([]string{"-region", "r", "alb", "dissociate", "-listener", "l", "-cert", "c"}, noEnv)
+	require.NoError(t, err)
+	token := inv.clientToken()
+	apiErr := &alicloud.APIError{Service: "alb", Code: "Bad\x1b[2J", Message: "line\n\"quoted\"", RequestID: "R-1", HTTPStatus: 400}
+	b.Reset()
+	require.NoError(t, writeJSON(&b, nil, errorObject(inv, apiErr)))
+	var only map[string]map[string]any
+	dec := json.NewDecoder(&b)
+	require.NoError(t, dec.Decode(&only), "one object")
+	assert.False(t, dec.More())
+	assert.Equal(t, map[string]any{"Code": "Bad\x1b[2J", "Message": "line\n\"quoted\"", "RequestID": "R-1",
+		"Recommend": "https://api.aliyun.com/troubleshoot?q=Bad%1B%5B2J&product=Alb&requestId=R-1", "HTTPStatus": float64(400), "ClientToken": ""}, only["Error"])
+
+	b.Reset()
+	inv.accepted = true
+	require.NoError(t, writeJSON(&b, &alb.DissociateAdditionalCertificatesFromListenerOutput{JobID: "J", ClientToken: token},
+		errorObject(inv, &alicloud.ClientTokenError{ClientToken: token, Err: errors.Join(errors.New("still pending"), alicloud.ErrWaitTimeout)})))
+	assert.NotContains(t, b.String(), "\x1b")
+	var both struct {
+		alb.DissociateAdditionalCertificatesFromListenerOutput
+		Error jsonError
+	}
+	dec = json.NewDecoder(&b)
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&both))
+	assert.Equal(t, "J", both.JobID)
+	assert.Equal(t, token, both.Error.ClientToken)
+	assert.Contains(t, both.Error.Message, "still pending")
 }

@@ -24,8 +24,13 @@
 // 130 interrupted by Ctrl-C (143 for SIGTERM; the message says whether the
 // change was accepted and how to resume).
 //
-// With -output json, stdout holds one JSON object: the operation's output,
-// with the field names of the Go types (alb.DissociateAdditionalCertificatesFromListenerOutput, ...).
+// With -output json, stdout holds one JSON object (but for a usage error):
+// the operation's output, with the field names of the Go types
+// (alb.DissociateAdditionalCertificatesFromListenerOutput, ...) and [] for
+// an empty list. A failed run's object has an Error member, {"Code",
+// "Message", "RequestID", "Recommend", "HTTPStatus", "ClientToken"} (the
+// -client-token to resume with, "" when nothing was sent), beside the
+// output's fields when the change was accepted.
 // Progress and errors go to stderr: a progress line on a terminal, plain log
 // lines otherwise.
 //
@@ -35,7 +40,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -119,27 +123,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool,
 	out, err := inv.spec.run(ctx, a, inv)
 	a.progress.finish()
 	inv.accepted = err != nil && sentSomething(out)
-	if out != nil {
-		if werr := writeOutput(stdout, inv, out, err == nil); werr != nil && err == nil {
-			err = werr
-		}
-	}
+	code := exitOK
 	if err != nil {
-		return a.fail(inv, err)
+		code = a.fail(inv, err)
 	}
-	return exitOK
+	if werr := writeOutput(stdout, inv, out, err, code); werr != nil && code == exitOK {
+		code = a.fail(inv, werr)
+	}
+	return code
 }
 
-// writeOutput prints the operation's output: as one JSON object, or as
-// text for people (the success text only when the operation succeeded; the
-// error report says the rest).
-func writeOutput(w io.Writer, inv *invocation, out any, ok bool) error {
+// writeOutput prints the outcome on stdout. With -output json it is one
+// JSON object (but for a usage error): the operation's output, plus an
+// Error member when the run failed. As text, it is the success text only
+// when the operation succeeded (the error report on stderr says the rest).
+func writeOutput(w io.Writer, inv *invocation, out any, err error, code int) error {
 	if inv.global.output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		if code == exitUsage {
+			return nil
+		}
+		var jerr *jsonError
+		if err != nil {
+			jerr = errorObject(inv, err)
+		}
+		if out == nil && jerr == nil {
+			return nil
+		}
+		return writeJSON(w, out, jerr)
 	}
-	if ok {
+	if err == nil && out != nil {
 		writeText(w, inv, out)
 	}
 	return nil

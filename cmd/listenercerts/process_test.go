@@ -270,6 +270,8 @@ func TestProcessALB(t *testing.T) {
 	r = cliAt(t, url, "-output", "json", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c1", "-cert", "c2")
 	require.Equal(t, exitOK, r.code)
 	out := decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r)
+	assert.Contains(t, r.stdout, `"AlreadyDissociated": []`, "an empty list is [], not null")
+	assert.NotContains(t, r.stdout, "null")
 	assert.NotEmpty(t, out.JobID)
 	assert.Contains(t, r.stderr, "client token "+out.ClientToken)
 	assert.Contains(t, r.stderr, "done: certificates of listener lsn-1", "plain progress lines when stderr is not a terminal")
@@ -297,6 +299,16 @@ func TestProcessALB(t *testing.T) {
 	assert.Regexp(t, `request id: [0-9A-F-]{36}`, r.stderr)
 	assert.Contains(t, r.stderr, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener")
 	assert.Empty(t, r.stdout)
+	// With -output json, a failure is one object too: its Error.
+	r = cliAt(t, url, "-output", "json", "alb", "dissociate", "-listener", "lsn-404", "-cert", "c1")
+	assert.Equal(t, exitFailed, r.code)
+	failed := decode[struct{ Error jsonError }](t, r)
+	assert.Equal(t, "ResourceNotFound.Listener", failed.Error.Code)
+	assert.Equal(t, 404, failed.Error.HTTPStatus)
+	assert.Regexp(t, `^[0-9A-F-]{36}$`, failed.Error.RequestID)
+	assert.Contains(t, failed.Error.Recommend, "https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener")
+	assert.NotEmpty(t, failed.Error.Message)
+	assert.Empty(t, failed.Error.ClientToken, "nothing was sent: nothing to resume")
 
 	// -v logs every attempt.
 	r = cliAt(t, url, "-v", "alb", "list", "-listener", "lsn-1")
@@ -352,7 +364,13 @@ func TestProcessWaitTimeoutResumesALB(t *testing.T) {
 	url := startEmulator(t, "-alb-delay", "2s")
 	r := cliAt(t, url, "-wait", "300ms", "-output", "json", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c2")
 	require.Equal(t, exitTimeout, r.code)
-	first := decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r)
+	firstRun := decode[struct {
+		alb.DissociateAdditionalCertificatesFromListenerOutput
+		Error jsonError
+	}](t, r)
+	first := firstRun.DissociateAdditionalCertificatesFromListenerOutput
+	assert.Equal(t, first.ClientToken, firstRun.Error.ClientToken, "the token to resume with")
+	assert.Contains(t, firstRun.Error.Message, "still pending")
 	assert.Contains(t, r.stderr, "still pending")
 	m := tokenRE.FindStringSubmatch(r.stderr)
 	require.NotNil(t, m, r.stderr)
