@@ -386,3 +386,9 @@ func TestWriteJSON(t *testing.T) {
 	assert.Equal(t, token, both.Error.ClientToken)
 	assert.Contains(t, both.Error.Message, "still pending")
 }
+
+func TestRotateUsageSaysWhatWaitBounds(t *testing.T) {
+	var b bytes.Buffer
+	printUsage(&b, lookupCommand("alb", "rotate"))
+	assert.Contains(t, b.String(), "For rotate it bounds each wait (one after every write call), not the whole run, and 0 is a usage error")
+}
