@@ -6,12 +6,15 @@ import (
 	"github.com/listenercerts/alicloud/alb"
 )
 
+// albClient builds the client (checking -region and -endpoint), then
+// loads the credentials.
 func albClient(ctx context.Context, a *app, inv *invocation) (*alb.Client, error) {
-	cfg, err := a.config(ctx, inv)
+	cfg, creds := a.config(inv)
+	c, err := alb.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return alb.New(cfg)
+	return c, a.loadCredentials(ctx, creds)
 }
 
 func albDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {

@@ -6,13 +6,16 @@ import (
 	"github.com/listenercerts/alicloud/ga"
 )
 
+// gaClient builds the client (checking -endpoint), then loads the
+// credentials.
 func gaClient(ctx context.Context, a *app, inv *invocation) (*ga.Client, error) {
-	cfg, err := a.config(ctx, inv)
+	cfg, creds := a.config(inv)
+	cfg.Region = "" // GA is global; -region is for alb
+	c, err := ga.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Region = "" // GA is global; -region is for alb
-	return ga.New(cfg)
+	return c, a.loadCredentials(ctx, creds)
 }
 
 func gaDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {

@@ -173,17 +173,13 @@ func sentSomething(out any) bool {
 	return false
 }
 
-// config builds the SDK configuration: the default credential chain
-// (checked here, so that missing credentials are reported before anything
-// is sent), the region and endpoint flags, and the -v logger.
-func (a *app) config(ctx context.Context, inv *invocation) (alicloud.Config, error) {
-	creds, err := a.newCredentials()
-	if err == nil {
-		_, err = creds.Retrieve(ctx)
-	}
-	if err != nil {
-		return alicloud.Config{}, &credentialsError{err}
-	}
+// config builds the SDK configuration: the region and endpoint flags, the
+// -v logger, and credentials that are filled in later by
+// loadCredentials, once the client's constructor has checked the region
+// and the endpoint: a bad -endpoint is a usage error whatever the
+// credentials.
+func (a *app) config(inv *invocation) (alicloud.Config, *lateCredentials) {
+	creds := &lateCredentials{}
 	cfg := alicloud.Config{
 		Region:      inv.global.region,
 		Credentials: creds,
@@ -196,7 +192,32 @@ func (a *app) config(ctx context.Context, inv *invocation) (alicloud.Config, err
 	if inv.global.verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(a.progress, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return cfg, nil
+	return cfg, creds
+}
+
+// loadCredentials finds the default credential chain and retrieves from it
+// once, so that missing credentials are reported before anything is sent.
+func (a *app) loadCredentials(ctx context.Context, late *lateCredentials) error {
+	creds, err := a.newCredentials()
+	if err == nil {
+		_, err = creds.Retrieve(ctx)
+	}
+	if err != nil {
+		return &credentialsError{err}
+	}
+	late.p = creds
+	return nil
+}
+
+// lateCredentials is the client's credentials provider, set by
+// loadCredentials after the client is built.
+type lateCredentials struct{ p alicloud.CredentialsProvider }
+
+func (l *lateCredentials) Retrieve(ctx context.Context) (alicloud.Credentials, error) {
+	if l.p == nil {
+		return alicloud.Credentials{}, errors.New("listenercerts: credentials not loaded")
+	}
+	return l.p.Retrieve(ctx)
 }
 
 // waitOptions sends the waiters' polls to the progress display.

@@ -250,6 +250,18 @@ func TestProcessNoCredentials(t *testing.T) {
 	assert.Contains(t, r.stderr, "listenercerts: no credentials")
 	assert.Regexp(t, "(?i)set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET", r.stderr)
 	assert.Empty(t, r.stdout)
+
+	// A bad -endpoint or -region is a usage error, found before the credentials are looked for.
+	for _, args := range [][]string{
+		{"-endpoint", "ftp://127.0.0.1:9", "ga", "list", "-accelerator", "ga-1", "-listener", "lsr-1"},
+		{"-endpoint", "http://127.0.0.1:9/path", "-region", "cn-hangzhou", "alb", "list", "-listener", "lsn-1"},
+		{"-region", "cn hangzhou/x", "alb", "list", "-listener", "lsn-1"},
+	} {
+		r = cli(t, nil, args...)
+		assert.Equal(t, exitUsage, r.code, "%q", args)
+		assert.Regexp(t, `listenercerts: -(endpoint|region): `, r.stderr, "%q", args)
+		assert.NotContains(t, r.stderr, "listenercerts: no credentials", "%q", args)
+	}
 }
 
 func TestProcessALB(t *testing.T) {
