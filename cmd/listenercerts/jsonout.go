@@ -49,12 +49,12 @@ func writeJSON(w io.Writer, out any, jerr *jsonError) error {
 	if out != nil {
 		normalize(reflect.ValueOf(out))
 		var err error
-		if body, err = json.Marshal(out); err != nil {
+		if body, err = marshal(out); err != nil {
 			return err
 		}
 	}
 	if jerr != nil {
-		e, err := json.Marshal(struct{ Error *jsonError }{jerr})
+		e, err := marshal(struct{ Error *jsonError }{jerr})
 		if err != nil {
 			return err
 		}
@@ -72,6 +72,18 @@ func writeJSON(w io.Writer, out any, jerr *jsonError) error {
 	b.WriteByte('\n')
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// marshal is json.Marshal without the HTML escapes (a diagnosis link keeps
+// its "&"); control characters are still escaped.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSpace(b.Bytes()), nil
 }
 
 // normalize replaces the nil slices reachable from v (through pointers,

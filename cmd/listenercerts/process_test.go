@@ -321,6 +321,7 @@ func TestProcessALB(t *testing.T) {
 	assert.Contains(t, failed.Error.Recommend, "https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener")
 	assert.NotEmpty(t, failed.Error.Message)
 	assert.Empty(t, failed.Error.ClientToken, "nothing was sent: nothing to resume")
+	assert.Contains(t, r.stdout, "&product=Alb", "no HTML escapes")
 
 	// -v logs every attempt.
 	r = cliAt(t, url, "-v", "alb", "list", "-listener", "lsn-1")
