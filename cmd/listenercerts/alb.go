@@ -6,12 +6,15 @@ import (
 	"github.com/listenercerts/alicloud/alb"
 )
 
+// albClient builds the client (checking -region and -endpoint), then
+// loads the credentials.
 func albClient(ctx context.Context, a *app, inv *invocation) (*alb.Client, error) {
-	cfg, err := a.config(ctx, inv)
+	cfg, creds := a.config(inv)
+	c, err := alb.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return alb.New(cfg)
+	return c, a.loadCredentials(ctx, creds)
 }
 
 func albDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
@@ -22,7 +25,7 @@ func albDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	in := &alb.DissociateAdditionalCertificatesFromListenerInput{
 		ListenerID: inv.o.listener, CertificateIDs: inv.o.certs, ClientToken: inv.clientToken(), DryRun: inv.o.dryRun}
 	if !in.DryRun {
-		a.progress.note("dissociating %s from %s (client token %s)", joinIDs(in.CertificateIDs), in.ListenerID, in.ClientToken)
+		a.announce(inv, "dissociate", joinIDs(in.CertificateIDs), "from", in.ListenerID, in.ClientToken)
 	}
 	return send(ctx, a, inv, in, in.DryRun, c.DissociateAdditionalCertificatesFromListener, c.DissociateAndWait)
 }
@@ -35,7 +38,7 @@ func albAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	in := &alb.AssociateAdditionalCertificatesWithListenerInput{
 		ListenerID: inv.o.listener, CertificateIDs: inv.o.certs, ClientToken: inv.clientToken(), DryRun: inv.o.dryRun}
 	if !in.DryRun {
-		a.progress.note("associating %s with %s (client token %s)", joinIDs(in.CertificateIDs), in.ListenerID, in.ClientToken)
+		a.announce(inv, "associate", joinIDs(in.CertificateIDs), "with", in.ListenerID, in.ClientToken)
 	}
 	return send(ctx, a, inv, in, in.DryRun, c.AssociateAdditionalCertificatesWithListener, c.AssociateAndWait)
 }

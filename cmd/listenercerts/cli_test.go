@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,28 +169,46 @@ func TestProgressPlainAndTerminal(t *testing.T) {
 func TestFailExitCodes(t *testing.T) {
 	inv, err := parse([]string{"-region", "r", "alb", "dissociate", "-listener", "l", "-cert", "c"}, noEnv)
 	require.NoError(t, err)
-	inv.clientToken()
+	token := inv.clientToken() // as the CLI does before the call: it says nothing about what was sent
+	sent := func(err error) error { return &alicloud.ClientTokenError{ClientToken: token, Err: err} }
 	for _, tc := range []struct {
-		err  error
-		code int
-		want string
+		err      error
+		accepted bool
+		code     int
+		want     string
+		not      string
 	}{
 		{&alicloud.APIError{Service: "alb", Operation: "DissociateAdditionalCertificatesFromListener", Code: "ResourceNotFound.Listener",
-			Message: "gone", RequestID: "R-1", HTTPStatus: 404}, exitFailed, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener"},
-		{errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout), exitTimeout, "-client-token " + inv.o.clientToken},
-		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, exitUsage, "listenercerts: -cert: duplicate"},
-		{&credentialsError{errors.New("none")}, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID"},
-		{errors.New("connection refused"), exitFailed, "the outcome is unknown; resume with -client-token"},
+			Message: "gone", RequestID: "R-1", HTTPStatus: 404}, false, exitFailed, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener", "resume with -client-token"},
+		{sent(errors.Join(errors.New("alb: job J"), alicloud.ErrWaitTimeout)), true, exitTimeout,
+			"the change was accepted and is still in progress; resume with -client-token " + token + " (the service acts at most once per token), waiting twice as long:\n" +
+				"  listenercerts -region r alb dissociate -listener l -cert c -wait 10m -client-token " + token + "\n", ""},
+		{errors.Join(errors.New("still pending: c (Dissociating)"), alicloud.ErrWaitTimeout), false, exitTimeout,
+			"nothing was sent by this run; the change already underway is still in progress", "-client-token"},
+		{&alicloud.ValidationError{Field: "CertificateIDs[1]", Reason: "duplicate"}, false, exitUsage, "listenercerts: -cert: duplicate", "resume with -client-token"},
+		{&credentialsError{errors.New("none")}, false, exitFailed, "Set ALIBABA_CLOUD_ACCESS_KEY_ID", "resume with -client-token"},
+		{errors.New("dial tcp 127.0.0.1:1: connection refused"), false, exitFailed, "connection refused", "resume with -client-token"},
+		{sent(errors.New("read: connection reset")), false, exitFailed, "the outcome is unknown; resume with -client-token " + token, ""},
+		{context.Canceled, false, exitFailed, "listenercerts: interrupted\nnothing was sent\n", "resume with -client-token"},
+		{sent(context.Canceled), true, exitFailed, "the change was accepted, still in progress; resume with -client-token " + token, "twice"},
+		{sent(context.Canceled), false, exitFailed, "interrupted while sending: the outcome is unknown; resume with -client-token " + token, ""},
 	} {
 		var errOut bytes.Buffer
 		a := &app{progress: newProgress(&errOut, false)}
+		inv.accepted = tc.accepted
 		assert.Equal(t, tc.code, a.fail(inv, tc.err), "%v", tc.err)
 		assert.Contains(t, errOut.String(), tc.want)
-		if tc.code == exitTimeout {
-			assert.True(t, strings.HasSuffix(strings.TrimSpace(errOut.String()),
-				"alb dissociate -listener l -cert c -client-token "+inv.o.clientToken), errOut.String())
+		if tc.not != "" {
+			assert.NotContains(t, errOut.String(), tc.not, "%v", tc.err)
 		}
 	}
+}
+
+func TestWithWait(t *testing.T) {
+	assert.Equal(t, []string{"-wait", "10m", "alb", "list"}, withWait([]string{"-wait", "5m", "alb", "list"}, 10*time.Minute))
+	assert.Equal(t, []string{"alb", "-wait", "1h", "list"}, withWait([]string{"alb", "--wait=30m", "list", "-wait", "2s"}, time.Hour))
+	assert.Equal(t, []string{"alb", "list", "-wait", "600ms"}, withWait([]string{"alb", "list"}, 600*time.Millisecond))
+	assert.Equal(t, "1h30m", formatDuration(90*time.Minute))
 }
 
 func TestProgressEvents(t *testing.T) {
@@ -220,7 +241,7 @@ func TestFailRotation(t *testing.T) {
 	assert.Equal(t, exitTimeout, a.fail(inv, timeout))
 	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsr-1 stopped at waiting for a change to take effect: ")
 	assert.Contains(t, errOut.String(), "  done:       updated a.com; associated none; dissociated none\n  not done:   serve d.com; dissociate c.com\n  (nothing was dissociated)\n")
-	assert.True(t, strings.HasSuffix(errOut.String(), "-remove c.com -client-token "+token+"\n"), errOut.String())
+	assert.True(t, strings.HasSuffix(errOut.String(), "-remove c.com -wait 10m -client-token "+token+"\n"), errOut.String())
 
 	inv, err = parse([]string{"-region", "r", "alb", "rotate", "-listener", "lsn-1", "-add", "c9", "-remove", "c1"}, noEnv)
 	require.NoError(t, err)
@@ -233,7 +254,7 @@ func TestFailRotation(t *testing.T) {
 	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsn-1 stopped at the dissociate call:\nlistenercerts: alb DissociateAdditionalCertificatesFromListener refused: Forbidden (HTTP 403)\n")
 	assert.Contains(t, errOut.String(), "diagnosis:  https://api.aliyun.com/troubleshoot?q=Forbidden")
 	assert.Contains(t, errOut.String(), "  done:       associated c9; dissociated none\n  not done:   associate none; dissociate c1\n")
-	assert.Contains(t, errOut.String(), "the rotation stopped part way; resume with -client-token "+token)
+	assert.Contains(t, errOut.String(), "the rotation stopped part way; resume with -client-token "+token+" (the service acts at most once per token):\n")
 }
 
 func TestRotationText(t *testing.T) {
@@ -271,4 +292,103 @@ func TestServiceTextCannotForgeTerminalOutput(t *testing.T) {
 	}
 	assert.Contains(t, out, `line one\nlistenercerts: done: all good\r`, "escaped, still readable")
 	assert.Less(t, len(out), 3*2048)
+}
+
+func TestFitLineShortensWhatFirst(t *testing.T) {
+	wp := alicloud.WaitPoll{What: "the change of listener lsr-1 to take effect (listener active, domains as wanted, accelerator ga-1 active)",
+		Poll: 2, Pending: "listener lsr-1 is updating", Elapsed: 2 * time.Second, NextPoll: 1500 * time.Millisecond}
+	full := pollLine(wp, 0)
+	assert.Equal(t, full, fitLine("", wp, 0, 200), "fits: unchanged")
+
+	got := fitLine("", wp, 0, 100)
+	assert.Equal(t, 99, utf8.RuneCountInString(got), "one column left free")
+	assert.True(t, strings.HasPrefix(got, "waiting for the change of listener lsr"), got)
+	assert.Contains(t, got, "…: listener lsr-1 is updating; 2s elapsed, next poll in 1.5s", "What is shortened, the rest kept")
+	assert.True(t, strings.HasSuffix(got, "next poll in 1.5s"), got)
+
+	got = fitLine("c1, c2: ", wp, 0, 30)
+	assert.Equal(t, 29, utf8.RuneCountInString(got))
+	assert.True(t, strings.HasPrefix(got, "c1, c2: waiting for …: "), got)
+	assert.True(t, strings.HasSuffix(got, "…"), "then the end is cut: %s", got)
+
+	assert.Equal(t, 80, terminalWidth(noEnv))
+	assert.Equal(t, 100, terminalWidth(func(string) string { return "100" }))
+	assert.Equal(t, 80, terminalWidth(func(string) string { return "wide" }))
+	assert.Equal(t, 80, terminalWidth(func(string) string { return "-3" }))
+
+	// On a terminal the drawn line fits.
+	var term bytes.Buffer
+	p := newProgress(&term, true)
+	p.width = 40
+	p.poll(wp)
+	p.finish()
+	line := strings.TrimSuffix(term.String(), "\n")
+	assert.LessOrEqual(t, utf8.RuneCountInString(line), 39, line)
+}
+
+func TestListAndProgressTextEscapeServiceText(t *testing.T) {
+	evil := "x\x1b[2J\nlistenercerts: done\r"
+	var b bytes.Buffer
+	inv := &invocation{o: options{listener: "lsn-1", accelerator: "ga-1"}}
+	writeText(&b, inv, &alb.ListListenerCertificatesOutput{Certificates: []alb.ListenerCertificate{
+		{CertificateID: evil, CertificateType: evil, Status: evil}}})
+	writeText(&b, inv, &ga.ListListenerCertificatesOutput{Certificates: []ga.ListenerCertificate{
+		{Domain: evil, CertificateID: evil, State: evil}}})
+	writeText(&b, inv, &alb.DissociateAdditionalCertificatesFromListenerOutput{JobID: evil, RequestID: evil, ClientToken: "T"})
+	b.WriteString(eventLine(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1"}, Err: errors.New(evil)}))
+	b.WriteString(eventLine(alicloud.ProgressEvent{Step: alicloud.StepAssociate, Items: []string{"c1"}, Total: 1, ClientToken: "T", JobID: evil}))
+	b.WriteString(pollLine(alicloud.WaitPoll{What: evil, Pending: evil}, 0))
+	out := b.String()
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "\r")
+	assert.NotContains(t, out, "\nlistenercerts: done")
+	assert.Contains(t, out, `x\x1b[2J\nlistenercerts: done\r`)
+}
+
+func TestWriteJSON(t *testing.T) {
+	var b bytes.Buffer
+	out := &ga.RotateCertificatesOutput{Updated: []string{"a.com"}, Plan: ga.RotationPlan{Associate: [][]ga.DomainCertificate{nil}}}
+	require.NoError(t, writeJSON(&b, out, nil))
+	assert.NotContains(t, b.String(), "null", "every list is [], also nested ones")
+	assert.Contains(t, b.String(), `"Associated": []`)
+	assert.Contains(t, b.String(), `"Associate": [
+      []
+    ]`)
+	var back ga.RotateCertificatesOutput
+	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
+
+	inv, err := parse([]string{"-region", "r", "alb", "dissociate", "-listener", "l", "-cert", "c"}, noEnv)
+	require.NoError(t, err)
+	token := inv.clientToken()
+	apiErr := &alicloud.APIError{Service: "alb", Code: "Bad\x1b[2J", Message: "line\n\"quoted\"", RequestID: "R-1", HTTPStatus: 400}
+	b.Reset()
+	require.NoError(t, writeJSON(&b, nil, errorObject(inv, apiErr)))
+	var only map[string]map[string]any
+	dec := json.NewDecoder(&b)
+	require.NoError(t, dec.Decode(&only), "one object")
+	assert.False(t, dec.More())
+	assert.Equal(t, map[string]any{"Code": "Bad\x1b[2J", "Message": "line\n\"quoted\"", "RequestID": "R-1",
+		"Recommend": "https://api.aliyun.com/troubleshoot?q=Bad%1B%5B2J&product=Alb&requestId=R-1", "HTTPStatus": float64(400), "ClientToken": ""}, only["Error"])
+
+	b.Reset()
+	inv.accepted = true
+	require.NoError(t, writeJSON(&b, &alb.DissociateAdditionalCertificatesFromListenerOutput{JobID: "J", ClientToken: token},
+		errorObject(inv, &alicloud.ClientTokenError{ClientToken: token, Err: errors.Join(errors.New("still pending"), alicloud.ErrWaitTimeout)})))
+	assert.NotContains(t, b.String(), "\x1b")
+	var both struct {
+		alb.DissociateAdditionalCertificatesFromListenerOutput
+		Error jsonError
+	}
+	dec = json.NewDecoder(&b)
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&both))
+	assert.Equal(t, "J", both.JobID)
+	assert.Equal(t, token, both.Error.ClientToken)
+	assert.Contains(t, both.Error.Message, "still pending")
+}
+
+func TestRotateUsageSaysWhatWaitBounds(t *testing.T) {
+	var b bytes.Buffer
+	printUsage(&b, lookupCommand("alb", "rotate"))
+	assert.Contains(t, b.String(), "For rotate it bounds each wait (one after every write call), not the whole run, and 0 is a usage error")
 }

@@ -86,7 +86,8 @@ const globalSynopsis = `global flags: -region R (ALIBABA_CLOUD_REGION_ID), -endp
 const exitCodes = `Credentials come from the default chain: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
 (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), ~/.aliyun/config.json, an ECS RAM role, OIDC, ...
 Exit status: 0 done; 1 the service refused, the wait failed or no credentials were found; 2 a usage error;
-3 the wait timed out (the message says what is pending and the -client-token to resume with).`
+3 the wait timed out (the message says what is pending and the -client-token to resume with);
+130 interrupted (Ctrl-C; 143 for SIGTERM): the message says whether the change was accepted, and how to resume.`
 
 // printUsage writes the synopsis of every command, or of one with its
 // flags when spec is not nil.

@@ -40,6 +40,9 @@ type invocation struct {
 	o      options
 	set    map[string]bool // flags given on the command line
 	args   []string        // the command line, for the command that resumes
+	// accepted: the run failed after the service accepted its change (its
+	// output came back with the error).
+	accepted bool
 }
 
 // usageError lists every problem found in a command line; spec is the
@@ -64,7 +67,8 @@ func newGlobalFlagSet(g *globalFlags) *flag.FlagSet {
 	fs.StringVar(&g.region, "region", "", "`region` of the ALB listener (default $"+alicloud.RegionEnvVar+"); ignored by ga")
 	fs.StringVar(&g.endpoint, "endpoint", "", "endpoint `URL` override, e.g. http://127.0.0.1:8080 for cmd/alicloud-emulator")
 	fs.Var(enumValue{&g.output, []string{"text", "json"}}, "output", "`format` of the result on stdout: text or json")
-	fs.Var(durationValue{&g.wait}, "wait", "`duration` to wait for the change to take effect, e.g. 90s or 10m; 0 returns once the service accepted it")
+	fs.Var(durationValue{&g.wait}, "wait", "`duration` to wait for the change to take effect, e.g. 90s or 10m; 0 returns once the service accepted it. "+
+		"For rotate it bounds each wait (one after every write call), not the whole run, and 0 is a usage error")
 	fs.BoolVar(&g.verbose, "v", false, "log every attempt (the SDK's debug records) to stderr")
 	return fs
 }

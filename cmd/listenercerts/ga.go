@@ -6,13 +6,16 @@ import (
 	"github.com/listenercerts/alicloud/ga"
 )
 
+// gaClient builds the client (checking -endpoint), then loads the
+// credentials.
 func gaClient(ctx context.Context, a *app, inv *invocation) (*ga.Client, error) {
-	cfg, err := a.config(ctx, inv)
+	cfg, creds := a.config(inv)
+	cfg.Region = "" // GA is global; -region is for alb
+	c, err := ga.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Region = "" // GA is global; -region is for alb
-	return ga.New(cfg)
+	return c, a.loadCredentials(ctx, creds)
 }
 
 func gaDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
@@ -22,7 +25,7 @@ func gaDissociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	}
 	in := &ga.DissociateAdditionalCertificatesFromListenerInput{
 		AcceleratorID: inv.o.accelerator, ListenerID: inv.o.listener, Domains: inv.o.domains, ClientToken: inv.clientToken()}
-	a.progress.note("dissociating the certificates of %s from %s (client token %s)", joinIDs(in.Domains), in.ListenerID, in.ClientToken)
+	a.announce(inv, "dissociate", "the certificates of "+joinIDs(in.Domains), "from", in.ListenerID, in.ClientToken)
 	return send(ctx, a, inv, in, false, c.DissociateAdditionalCertificatesFromListener, c.DissociateAndWait)
 }
 
@@ -35,7 +38,7 @@ func gaAssociate(ctx context.Context, a *app, inv *invocation) (any, error) {
 	}
 	in := &ga.AssociateAdditionalCertificatesWithListenerInput{
 		AcceleratorID: inv.o.accelerator, ListenerID: inv.o.listener, Certificates: inv.o.pairs, ClientToken: inv.clientToken()}
-	a.progress.note("associating %s with %s (client token %s)", joinPairs(inv.o.pairs), in.ListenerID, in.ClientToken)
+	a.announce(inv, "associate", joinPairs(inv.o.pairs), "with", in.ListenerID, in.ClientToken)
 	return send(ctx, a, inv, in, false, c.AssociateAdditionalCertificatesWithListener, c.AssociateAndWait)
 }
 

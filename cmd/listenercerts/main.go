@@ -20,10 +20,17 @@
 // Exit status: 0 done; 1 the service refused, the wait failed, or no
 // credentials were found; 2 a usage error (the message names the flag, and
 // the usage follows); 3 the wait timed out (the message says what is still
-// pending and the -client-token to resume with).
+// pending and the -client-token to resume with, waiting twice as long);
+// 130 interrupted by Ctrl-C (143 for SIGTERM; the message says whether the
+// change was accepted and how to resume).
 //
-// With -output json, stdout holds one JSON object: the operation's output,
-// with the field names of the Go types (alb.DissociateAdditionalCertificatesFromListenerOutput, ...).
+// With -output json, stdout holds one JSON object (but for a usage error):
+// the operation's output, with the field names of the Go types
+// (alb.DissociateAdditionalCertificatesFromListenerOutput, ...) and [] for
+// an empty list. A failed run's object has an Error member, {"Code",
+// "Message", "RequestID", "Recommend", "HTTPStatus", "ClientToken"} (the
+// -client-token to resume with, "" when nothing was sent), beside the
+// output's fields when the change was accepted.
 // Progress and errors go to stderr: a progress line on a terminal, plain log
 // lines otherwise.
 //
@@ -33,16 +40,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/alb"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 // Exit statuses.
@@ -51,12 +60,25 @@ const (
 	exitFailed  = 1 // the service refused, the wait failed, no credentials
 	exitUsage   = 2
 	exitTimeout = 3 // the wait timed out; resumable
+	// A run ended by SIGINT or SIGTERM exits 128 + the signal's number
+	// (130, 143), as a shell reports it; main sets it.
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value // the signal received
+	go func() {
+		s := <-signals
+		got.Store(s)
+		signal.Stop(signals) // a second Ctrl-C ends the program at once
+		cancel()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr), os.Getenv)
-	stop()
+	if s, ok := got.Load().(syscall.Signal); ok && code != exitOK && code != exitUsage {
+		code = 128 + int(s) // as a shell reports a process its signal ended: 130 for SIGINT
+	}
 	os.Exit(code)
 }
 
@@ -97,45 +119,67 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool,
 	}
 
 	a := &app{stdout: stdout, progress: newProgress(stderr, tty), getenv: getenv, newCredentials: alicloud.DefaultCredentials}
+	a.progress.width = terminalWidth(getenv)
 	out, err := inv.spec.run(ctx, a, inv)
 	a.progress.finish()
-	if out != nil {
-		if werr := writeOutput(stdout, inv, out, err == nil); werr != nil && err == nil {
-			err = werr
-		}
-	}
+	inv.accepted = err != nil && sentSomething(out)
+	code := exitOK
 	if err != nil {
-		return a.fail(inv, err)
+		code = a.fail(inv, err)
 	}
-	return exitOK
+	if werr := writeOutput(stdout, inv, out, err, code); werr != nil && code == exitOK {
+		code = a.fail(inv, werr)
+	}
+	return code
 }
 
-// writeOutput prints the operation's output: as one JSON object, or as
-// text for people (the success text only when the operation succeeded; the
-// error report says the rest).
-func writeOutput(w io.Writer, inv *invocation, out any, ok bool) error {
+// writeOutput prints the outcome on stdout. With -output json it is one
+// JSON object (but for a usage error): the operation's output, plus an
+// Error member when the run failed. As text, it is the success text only
+// when the operation succeeded (the error report on stderr says the rest).
+func writeOutput(w io.Writer, inv *invocation, out any, err error, code int) error {
 	if inv.global.output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		if code == exitUsage {
+			return nil
+		}
+		var jerr *jsonError
+		if err != nil {
+			jerr = errorObject(inv, err)
+		}
+		if out == nil && jerr == nil {
+			return nil
+		}
+		return writeJSON(w, out, jerr)
 	}
-	if ok {
+	if err == nil && out != nil {
 		writeText(w, inv, out)
 	}
 	return nil
 }
 
-// config builds the SDK configuration: the default credential chain
-// (checked here, so that missing credentials are reported before anything
-// is sent), the region and endpoint flags, and the -v logger.
-func (a *app) config(ctx context.Context, inv *invocation) (alicloud.Config, error) {
-	creds, err := a.newCredentials()
-	if err == nil {
-		_, err = creds.Retrieve(ctx)
+// sentSomething reports whether an output says a write was sent (and
+// accepted): its ClientToken is set only then.
+func sentSomething(out any) bool {
+	switch out := out.(type) {
+	case *alb.DissociateAdditionalCertificatesFromListenerOutput:
+		return out.ClientToken != "" && !out.DryRunPassed
+	case *alb.AssociateAdditionalCertificatesWithListenerOutput:
+		return out.ClientToken != "" && !out.DryRunPassed
+	case *ga.DissociateAdditionalCertificatesFromListenerOutput:
+		return out.ClientToken != ""
+	case *ga.AssociateAdditionalCertificatesWithListenerOutput:
+		return out.ClientToken != ""
 	}
-	if err != nil {
-		return alicloud.Config{}, &credentialsError{err}
-	}
+	return false
+}
+
+// config builds the SDK configuration: the region and endpoint flags, the
+// -v logger, and credentials that are filled in later by
+// loadCredentials, once the client's constructor has checked the region
+// and the endpoint: a bad -endpoint is a usage error whatever the
+// credentials.
+func (a *app) config(inv *invocation) (alicloud.Config, *lateCredentials) {
+	creds := &lateCredentials{}
 	cfg := alicloud.Config{
 		Region:      inv.global.region,
 		Credentials: creds,
@@ -148,7 +192,32 @@ func (a *app) config(ctx context.Context, inv *invocation) (alicloud.Config, err
 	if inv.global.verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(a.progress, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return cfg, nil
+	return cfg, creds
+}
+
+// loadCredentials finds the default credential chain and retrieves from it
+// once, so that missing credentials are reported before anything is sent.
+func (a *app) loadCredentials(ctx context.Context, late *lateCredentials) error {
+	creds, err := a.newCredentials()
+	if err == nil {
+		_, err = creds.Retrieve(ctx)
+	}
+	if err != nil {
+		return &credentialsError{err}
+	}
+	late.p = creds
+	return nil
+}
+
+// lateCredentials is the client's credentials provider, set by
+// loadCredentials after the client is built.
+type lateCredentials struct{ p alicloud.CredentialsProvider }
+
+func (l *lateCredentials) Retrieve(ctx context.Context) (alicloud.Credentials, error) {
+	if l.p == nil {
+		return alicloud.Credentials{}, errors.New("listenercerts: credentials not loaded")
+	}
+	return l.p.Retrieve(ctx)
 }
 
 // waitOptions sends the waiters' polls to the progress display.

@@ -250,6 +250,18 @@ func TestProcessNoCredentials(t *testing.T) {
 	assert.Contains(t, r.stderr, "listenercerts: no credentials")
 	assert.Regexp(t, "(?i)set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET", r.stderr)
 	assert.Empty(t, r.stdout)
+
+	// A bad -endpoint or -region is a usage error, found before the credentials are looked for.
+	for _, args := range [][]string{
+		{"-endpoint", "ftp://127.0.0.1:9", "ga", "list", "-accelerator", "ga-1", "-listener", "lsr-1"},
+		{"-endpoint", "http://127.0.0.1:9/path", "-region", "cn-hangzhou", "alb", "list", "-listener", "lsn-1"},
+		{"-region", "cn hangzhou/x", "alb", "list", "-listener", "lsn-1"},
+	} {
+		r = cli(t, nil, args...)
+		assert.Equal(t, exitUsage, r.code, "%q", args)
+		assert.Regexp(t, `listenercerts: -(endpoint|region): `, r.stderr, "%q", args)
+		assert.NotContains(t, r.stderr, "listenercerts: no credentials", "%q", args)
+	}
 }
 
 func TestProcessALB(t *testing.T) {
@@ -270,10 +282,22 @@ func TestProcessALB(t *testing.T) {
 	r = cliAt(t, url, "-output", "json", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c1", "-cert", "c2")
 	require.Equal(t, exitOK, r.code)
 	out := decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r)
+	assert.Contains(t, r.stdout, `"AlreadyDissociated": []`, "an empty list is [], not null")
+	assert.NotContains(t, r.stdout, "null")
 	assert.NotEmpty(t, out.JobID)
 	assert.Contains(t, r.stderr, "client token "+out.ClientToken)
 	assert.Contains(t, r.stderr, "done: certificates of listener lsn-1", "plain progress lines when stderr is not a terminal")
 	assert.NotContains(t, r.stderr, "\r")
+
+	// A certificate never on the listener: nothing is sent, and the output says so.
+	r = cliAt(t, url, "alb", "dissociate", "-listener", "lsn-1", "-cert", "c9")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, "nothing sent: c9 is not on lsn-1 (already dissociated)\n", r.stdout)
+	assert.NotContains(t, r.stderr, "dissociating c9")
+	r = cliAt(t, url, "-output", "json", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c9")
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, `"AlreadyDissociated": [`)
+	assert.Empty(t, decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r).ClientToken, "nothing sent")
 
 	r = cliAt(t, url, "-wait", "0", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c3")
 	require.Equal(t, exitOK, r.code)
@@ -287,6 +311,17 @@ func TestProcessALB(t *testing.T) {
 	assert.Regexp(t, `request id: [0-9A-F-]{36}`, r.stderr)
 	assert.Contains(t, r.stderr, "diagnosis:  https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener")
 	assert.Empty(t, r.stdout)
+	// With -output json, a failure is one object too: its Error.
+	r = cliAt(t, url, "-output", "json", "alb", "dissociate", "-listener", "lsn-404", "-cert", "c1")
+	assert.Equal(t, exitFailed, r.code)
+	failed := decode[struct{ Error jsonError }](t, r)
+	assert.Equal(t, "ResourceNotFound.Listener", failed.Error.Code)
+	assert.Equal(t, 404, failed.Error.HTTPStatus)
+	assert.Regexp(t, `^[0-9A-F-]{36}$`, failed.Error.RequestID)
+	assert.Contains(t, failed.Error.Recommend, "https://api.aliyun.com/troubleshoot?q=ResourceNotFound.Listener")
+	assert.NotEmpty(t, failed.Error.Message)
+	assert.Empty(t, failed.Error.ClientToken, "nothing was sent: nothing to resume")
+	assert.Contains(t, r.stdout, "&product=Alb", "no HTML escapes")
 
 	// -v logs every attempt.
 	r = cliAt(t, url, "-v", "alb", "list", "-listener", "lsn-1")
@@ -318,6 +353,13 @@ func TestProcessGA(t *testing.T) {
 	}
 	assert.Equal(t, []string{"c.com"}, domains)
 
+	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-1", "-domain", "a.com")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, "nothing sent: a.com has no additional certificate on lsr-1 (already dissociated); the listener is active\n", r.stdout)
+	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-1", "-domain", "a.com,c.com")
+	require.Equal(t, exitOK, r.code)
+	assert.Regexp(t, `^dissociated from lsr-1: the certificates of c\.com; the listener is active\nalready dissociated \(not sent\): a\.com\nrequest `, r.stdout)
+
 	r = cliAt(t, url, "ga", "dissociate", "-accelerator", "ga-1", "-listener", "lsr-404", "-domain", "a.com")
 	assert.Equal(t, exitFailed, r.code)
 	// DissociateAndWait reads the listener before it writes: the read is refused, nothing was sent.
@@ -335,7 +377,13 @@ func TestProcessWaitTimeoutResumesALB(t *testing.T) {
 	url := startEmulator(t, "-alb-delay", "2s")
 	r := cliAt(t, url, "-wait", "300ms", "-output", "json", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c2")
 	require.Equal(t, exitTimeout, r.code)
-	first := decode[alb.DissociateAdditionalCertificatesFromListenerOutput](t, r)
+	firstRun := decode[struct {
+		alb.DissociateAdditionalCertificatesFromListenerOutput
+		Error jsonError
+	}](t, r)
+	first := firstRun.DissociateAdditionalCertificatesFromListenerOutput
+	assert.Equal(t, first.ClientToken, firstRun.Error.ClientToken, "the token to resume with")
+	assert.Contains(t, firstRun.Error.Message, "still pending")
 	assert.Contains(t, r.stderr, "still pending")
 	m := tokenRE.FindStringSubmatch(r.stderr)
 	require.NotNil(t, m, r.stderr)
@@ -406,6 +454,14 @@ func TestProcessALBAssociateAndRotate(t *testing.T) {
 	assert.NotEmpty(t, decode[alb.AssociateAdditionalCertificatesWithListenerOutput](t, r).JobID)
 	r = cliAt(t, url, "alb", "list", "-listener", "lsn-1")
 	assert.Regexp(t, `(?m)^c9\s+Server\s+no\s+Associated$`, r.stdout)
+
+	// Only what was sent is reported as done.
+	r = cliAt(t, url, "alb", "associate", "-listener", "lsn-1", "-cert", "c9,c12")
+	require.Equal(t, exitOK, r.code)
+	assert.Regexp(t, `^associated with lsn-1: c12\nalready associated \(not sent\): c9\njob \S+, request \S+, client token \S+\n$`, r.stdout)
+	r = cliAt(t, url, "alb", "associate", "-listener", "lsn-1", "-cert", "c9,c12")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, "nothing sent: c9, c12 are already on lsn-1 (already associated)\n", r.stdout)
 
 	r = cliAt(t, url, "-output", "json", "alb", "rotate", "-listener", "lsn-1", "-add", "c10,c11", "-remove", "c1", "-dry-run")
 	require.Equal(t, exitOK, r.code)
@@ -546,4 +602,58 @@ func TestProcessGARotateTimeoutResumes(t *testing.T) {
 	assert.Empty(t, out.Associated)
 	assert.Equal(t, []string{"c.com"}, out.Dissociated)
 	assert.Equal(t, map[string]string{"a.com": "x1", "b.com": "x2", "d.com": "x4"}, gaCertificates(t, url))
+}
+
+// Nothing listens on port 1: the first request fails, nothing was sent,
+// and there is nothing to resume.
+func TestProcessConnectionRefusedNoResumeHint(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"alb", "dissociate", "-listener", "lsn-1", "-cert", "c1"},
+		{"alb", "rotate", "-listener", "lsn-1", "-add", "c9"},
+		{"ga", "associate", "-accelerator", "ga-1", "-listener", "lsr-1", "-cert", "a.com=x1"},
+	} {
+		r := cliAt(t, "http://127.0.0.1:1", args...)
+		assert.Equal(t, exitFailed, r.code, "%q", args)
+		assert.Contains(t, r.stderr, "connection refused", "%q", args)
+		assert.NotContains(t, r.stderr, "resume", "%q", args)
+		assert.NotContains(t, r.stderr, "outcome is unknown", "%q", args)
+	}
+}
+
+// Ctrl-C while waiting for an accepted change: exit 130, the change is
+// said to be accepted and in progress, with the command that resumes.
+func TestProcessInterruptAfterAcceptance(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send")
+	}
+	url := startEmulator(t, "-alb-delay", "30s")
+	bin, _ := buildBinaries(t)
+	cmd := exec.Command(bin, "-endpoint", url, "-region", "cn-hangzhou", "alb", "dissociate", "-listener", "lsn-1", "-cert", "c1")
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true"}, withKey...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "waiting for") {
+			require.NoError(t, cmd.Process.Signal(os.Interrupt))
+			break
+		}
+	}
+	rest, _ := io.ReadAll(stderr)
+	log.Write(rest)
+	err = cmd.Wait()
+	t.Logf("stderr:\n%s", log.String())
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 130, exit.ExitCode())
+	assert.Contains(t, log.String(), "listenercerts: interrupted\n")
+	assert.Contains(t, log.String(), "the change was accepted, still in progress; resume with -client-token ")
+	assert.Empty(t, stdout.String(), "text output: only on success")
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/listenercerts/alicloud"
 )
@@ -15,10 +17,11 @@ import (
 // second and cleared before anything else is written; elsewhere each poll
 // is a plain log line.
 type progress struct {
-	mu   sync.Mutex
-	w    io.Writer
-	tty  bool
-	open bool // a progress line is on the terminal
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	width int  // of the terminal, in columns; 0 means defaultWidth
+	open  bool // a progress line is on the terminal
 
 	last   alicloud.WaitPoll // the latest poll, redrawn by the ticker
 	lastAt time.Time
@@ -78,9 +81,51 @@ func (p *progress) poll(wp alicloud.WaitPoll) {
 
 func (p *progress) drawLocked() {
 	p.clearLocked()
-	line := p.prefix + pollLine(p.last, time.Since(p.lastAt))
-	io.WriteString(p.w, line)
+	width := p.width
+	if width <= 0 {
+		width = defaultWidth
+	}
+	io.WriteString(p.w, fitLine(p.prefix, p.last, time.Since(p.lastAt), width))
 	p.open = true
+}
+
+// defaultWidth is the terminal width assumed when $COLUMNS does not say.
+const defaultWidth = 80
+
+// terminalWidth is $COLUMNS when it is a positive number, else defaultWidth
+// (no dependency to ask the terminal itself).
+func terminalWidth(getenv func(string) string) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(getenv("COLUMNS"))); err == nil && n > 0 {
+		return n
+	}
+	return defaultWidth
+}
+
+// fitLine is the progress line cut to fit a terminal of width columns:
+// "\r\x1b[K" clears only the cursor's row, so a line that wrapped would
+// leave its first rows behind at every redraw. It shortens wp.What first
+// (the long, constant part), then cuts the end. One column stays free, so
+// that the cursor never wraps.
+func fitLine(prefix string, wp alicloud.WaitPoll, since time.Duration, width int) string {
+	limit := max(width-1, 1)
+	line := prefix + pollLine(wp, since)
+	over := utf8.RuneCountInString(line) - limit
+	if over <= 0 {
+		return line
+	}
+	what := []rune(wp.What)
+	keep := max(len(what)-over-1, 0) // -1: the ellipsis
+	wp.What = string(what[:keep]) + "…"
+	return cutRunes(prefix+pollLine(wp, since), limit)
+}
+
+// cutRunes cuts s to n runes, the last one an ellipsis when cut.
+func cutRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // redraw keeps the elapsed time and the countdown to the next poll moving.
@@ -139,7 +184,7 @@ func (p *progress) finish() {
 func pollLine(wp alicloud.WaitPoll, since time.Duration) string {
 	elapsed := (wp.Elapsed + since).Round(100 * time.Millisecond)
 	if wp.Done {
-		return fmt.Sprintf("done: %s, after %s (%d polls)", wp.What, elapsed, wp.Poll)
+		return fmt.Sprintf("done: %s, after %s (%d polls)", clean(wp.What), elapsed, wp.Poll)
 	}
 	pending := wp.Pending
 	if pending == "" {
@@ -149,7 +194,7 @@ func pollLine(wp alicloud.WaitPoll, since time.Duration) string {
 	if next < 0 {
 		next = 0
 	}
-	return fmt.Sprintf("waiting for %s: %s; %s elapsed, next poll in %s", wp.What, pending, elapsed, next)
+	return fmt.Sprintf("waiting for %s: %s; %s elapsed, next poll in %s", clean(wp.What), clean(pending), elapsed, next)
 }
 
 // eventLine describes a step of a rotation, "" for steps not worth a line.
@@ -160,12 +205,12 @@ func eventLine(ev alicloud.ProgressEvent) string {
 		return fmt.Sprintf("plan for %s: %d write call(s)", ev.ListenerID, ev.Total)
 	case alicloud.StepAssociate, alicloud.StepUpdate, alicloud.StepDissociate:
 		if ev.Err != nil {
-			return fmt.Sprintf("%s %s failed: %v", ev.Step, items, ev.Err)
+			return fmt.Sprintf("%s %s failed: %s", ev.Step, items, clean(ev.Err.Error()))
 		}
 		// ev.Done counts the calls finished before this one.
-		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done+1, ev.Total, ev.ClientToken)
+		s := fmt.Sprintf("%s %s accepted (call %d of %d, client token %s", ev.Step, items, ev.Done+1, ev.Total, clean(ev.ClientToken))
 		if ev.JobID != "" {
-			s += ", job " + ev.JobID
+			s += ", job " + clean(ev.JobID)
 		}
 		return s + ")"
 	}

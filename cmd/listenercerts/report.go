@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/alb"
@@ -39,7 +40,13 @@ func (a *app) fail(inv *invocation, err error) int {
 		return exitUsage
 	case errors.Is(err, alicloud.ErrWaitTimeout):
 		fmt.Fprintf(w, "listenercerts: %v\n", err)
-		fmt.Fprintln(w, resumeHint(inv, "the change was accepted and is still in progress"))
+		if alicloud.ClientTokenOf(err) == "" && !inv.accepted {
+			// Nothing sent by this run: it waited for a change already underway.
+			fmt.Fprintf(w, "nothing was sent by this run; the change already underway is still in progress; run the same command again to wait for it:\n  %s\n",
+				commandLine(withWait(inv.args, 2*inv.global.wait)))
+			return exitTimeout
+		}
+		fmt.Fprintln(w, resumeHint(inv, "the change was accepted and is still in progress", true))
 		return exitTimeout
 	case errors.As(err, &apiErr):
 		writeAPIError(w, apiErr)
@@ -47,13 +54,27 @@ func (a *app) fail(inv *invocation, err error) int {
 			fmt.Fprintln(w, "  hint:       the domain has another certificate: ga rotate -set DOMAIN=ID replaces it in place")
 		}
 		if acceptedBefore(inv, apiErr, err) {
-			fmt.Fprintln(w, resumeHint(inv, "a change was accepted before this error"))
+			fmt.Fprintln(w, resumeHint(inv, "a change was accepted before this error", false))
+		}
+		return exitFailed
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(w, "listenercerts: interrupted")
+		switch {
+		case !inv.spec.resumable():
+		case inv.accepted:
+			fmt.Fprintln(w, resumeHint(inv, "the change was accepted, still in progress", false))
+		case alicloud.ClientTokenOf(err) != "":
+			fmt.Fprintln(w, resumeHint(inv, "interrupted while sending: the outcome is unknown", false))
+		default:
+			fmt.Fprintln(w, "nothing was sent")
 		}
 		return exitFailed
 	}
 	fmt.Fprintf(w, "listenercerts: %v\n", err)
-	if inv.spec.resumable() && (errors.Is(err, context.Canceled) || alicloud.ClientTokenOf(err) != "" || inv.o.clientToken != "") {
-		fmt.Fprintln(w, resumeHint(inv, "the outcome is unknown"))
+	// The SDK attaches a ClientToken to an error only once a write was
+	// sent: without one, nothing was, and there is nothing to resume.
+	if inv.spec.resumable() && (alicloud.ClientTokenOf(err) != "" || inv.accepted) {
+		fmt.Fprintln(w, resumeHint(inv, "the outcome is unknown", false))
 	}
 	return exitFailed
 }
@@ -107,11 +128,16 @@ func (a *app) failRotation(inv *invocation, r *rotationStop) int {
 	} else {
 		fmt.Fprintln(w, "  (nothing was dissociated)")
 	}
-	code, why := exitFailed, "the rotation stopped part way"
-	if errors.Is(r.cause, alicloud.ErrWaitTimeout) {
-		code, why = exitTimeout, "the last change was accepted and is still in progress"
+	code, why, longer := exitFailed, "the rotation stopped part way", false
+	switch {
+	case errors.Is(r.cause, alicloud.ErrWaitTimeout):
+		code, why, longer = exitTimeout, "the last change was accepted and is still in progress", true
+	case errors.Is(r.cause, context.Canceled) && r.step == alicloud.StepWait:
+		why = "interrupted: the last change was accepted, still in progress"
+	case errors.Is(r.cause, context.Canceled):
+		why = "interrupted while sending the " + r.step + " call: its outcome is unknown"
 	}
-	fmt.Fprintln(w, resumeHint(inv, why))
+	fmt.Fprintln(w, resumeHint(inv, why, longer))
 	return code
 }
 
@@ -160,14 +186,56 @@ func diagnosisURL(e *alicloud.APIError) string {
 }
 
 // resumeHint tells how to resume: the same command with the ClientToken
-// (dissociate, associate), or the same command (rotate converges).
-func resumeHint(inv *invocation, why string) string {
-	if !inv.spec.hasFlag("client-token") {
-		return fmt.Sprintf("%s; run the same command again to finish it (it never repeats what is done):\n  %s",
-			why, commandLine(inv.args))
+// (the service acts at most once per token; a rotation derives its calls'
+// tokens from it). After a wait that timed out (longer), the command waits
+// twice as long: the same -wait would most likely time out again.
+func resumeHint(inv *invocation, why string, longer bool) string {
+	args, wait := inv.args, ""
+	if longer && inv.global.wait > 0 {
+		args = withWait(args, 2*inv.global.wait)
+		wait = ", waiting twice as long"
 	}
-	return fmt.Sprintf("%s; resume with -client-token %s (the service acts at most once per token):\n  %s",
-		why, inv.o.clientToken, commandLine(withClientToken(inv.args, inv.o.clientToken)))
+	return fmt.Sprintf("%s; resume with -client-token %s (the service acts at most once per token)%s:\n  %s",
+		why, inv.o.clientToken, wait, commandLine(withClientToken(args, inv.o.clientToken)))
+}
+
+// withWait returns args with -wait set to d: in place of the first -wait
+// (dropping any other), or appended (global flags are accepted after the
+// command).
+func withWait(args []string, d time.Duration) []string {
+	value := formatDuration(d)
+	out := make([]string, 0, len(args)+2)
+	found := false
+	for i := 0; i < len(args); i++ {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || name != "wait" {
+			out = append(out, args[i])
+			continue
+		}
+		if !hasValue {
+			i++ // skip its value
+		}
+		if !found {
+			out = append(out, "-wait", value)
+			found = true
+		}
+	}
+	if !found {
+		out = append(out, "-wait", value)
+	}
+	return out
+}
+
+// formatDuration is d as a person writes it: 10m rather than 10m0s.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // withClientToken returns args with -client-token set to token, replacing
@@ -268,12 +336,3 @@ func (c *commandSpec) operation() string {
 
 // resumable: the command changes something and can be run again to finish.
 func (c *commandSpec) resumable() bool { return c.verb != "list" }
-
-func (c *commandSpec) hasFlag(name string) bool {
-	for _, f := range c.flags {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}

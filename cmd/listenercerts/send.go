@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/listenercerts/alicloud"
@@ -25,6 +26,19 @@ func send[In, Out any](ctx context.Context, a *app, inv *invocation, in *In, noW
 		out, err = call(ctx, in)
 	}
 	return orNil(out), err
+}
+
+// announce prints the client token before anything is sent, so that an
+// interrupted run can be resumed. The converging form (-wait) reads the
+// listener first and sends only what is not already so: the result says
+// what was sent.
+func (a *app) announce(inv *invocation, verb, items, prep, listener, token string) {
+	if inv.global.wait > 0 {
+		a.progress.note("%s %s %s %s (client token %s): the listener is read first; what is already so is not sent",
+			verb, items, prep, listener, token)
+		return
+	}
+	a.progress.note("%sing %s %s %s (client token %s)", strings.TrimSuffix(verb, "e"), items, prep, listener, token)
 }
 
 // rotate runs a RotateCertificates; in carries the -client-token (the base

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -15,18 +16,23 @@ func writeText(w io.Writer, inv *invocation, out any) {
 	waited := inv.global.wait > 0
 	switch out := out.(type) {
 	case *alb.DissociateAdditionalCertificatesFromListenerOutput:
-		changeText{verb: "dissociate", prep: "from", listener: inv.o.listener, items: joinIDs(inv.o.certs),
+		changeText{verb: "dissociate", prep: "from", listener: inv.o.listener, sent: joinIDs(without(inv.o.certs, out.AlreadyDissociated)),
+			nothingSent: out.ClientToken == "" && !out.DryRunPassed, state: [2]string{"is not on", "are not on"},
 			dryRunPassed: out.DryRunPassed, requestID: out.RequestID, already: out.AlreadyDissociated,
 			ids: jobLine(out.JobID, out.RequestID, out.ClientToken)}.write(w, waited)
 	case *alb.AssociateAdditionalCertificatesWithListenerOutput:
-		changeText{verb: "associate", prep: "with", listener: inv.o.listener, items: joinIDs(inv.o.certs),
+		changeText{verb: "associate", prep: "with", listener: inv.o.listener, sent: joinIDs(without(inv.o.certs, out.AlreadyAssociated)),
+			nothingSent: out.ClientToken == "" && !out.DryRunPassed, state: [2]string{"is already on", "are already on"},
 			dryRunPassed: out.DryRunPassed, requestID: out.RequestID, already: out.AlreadyAssociated,
 			ids: jobLine(out.JobID, out.RequestID, out.ClientToken)}.write(w, waited)
 	case *ga.DissociateAdditionalCertificatesFromListenerOutput:
-		changeText{verb: "dissociate", prep: "from", listener: inv.o.listener, items: "the certificates of " + joinIDs(inv.o.domains),
+		changeText{verb: "dissociate", prep: "from", listener: inv.o.listener,
+			sent:        "the certificates of " + joinIDs(without(inv.o.domains, out.AlreadyDissociated)),
+			nothingSent: out.ClientToken == "", state: [2]string{"has no additional certificate on", "have no additional certificate on"},
 			active: true, already: out.AlreadyDissociated, ids: requestLine(out.RequestID, out.ClientToken)}.write(w, waited)
 	case *ga.AssociateAdditionalCertificatesWithListenerOutput:
-		changeText{verb: "associate", prep: "with", listener: inv.o.listener, items: joinPairs(inv.o.pairs),
+		changeText{verb: "associate", prep: "with", listener: inv.o.listener, sent: joinPairs(pairsWithout(inv.o.pairs, out.AlreadyAssociated)),
+			nothingSent: out.ClientToken == "", state: [2]string{"is already served by its certificate on", "are already served by their certificates on"},
 			active: true, already: out.AlreadyAssociated, ids: requestLine(out.RequestID, out.ClientToken)}.write(w, waited)
 	case *alb.RotateCertificatesOutput:
 		p := out.Plan
@@ -40,7 +46,7 @@ func writeText(w io.Writer, inv *invocation, out any) {
 			r.plan = append(r.plan, "dissociate "+joinIDs(b))
 		}
 		if len(out.JobIDs) > 0 {
-			r.ids = fmt.Sprintf("jobs %s, client token %s", joinIDs(out.JobIDs), out.ClientToken)
+			r.ids = clean(fmt.Sprintf("jobs %s, client token %s", joinIDs(out.JobIDs), out.ClientToken))
 		}
 		r.write(w)
 	case *ga.RotateCertificatesOutput:
@@ -64,7 +70,7 @@ func writeText(w io.Writer, inv *invocation, out any) {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CERTIFICATE\tTYPE\tDEFAULT\tSTATUS")
 		for _, c := range out.Certificates {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.CertificateID, c.CertificateType, yesNo(c.IsDefault), c.Status)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clean(c.CertificateID), clean(c.CertificateType), yesNo(c.IsDefault), clean(c.Status))
 		}
 		tw.Flush()
 	case *ga.ListListenerCertificatesOutput:
@@ -76,7 +82,7 @@ func writeText(w io.Writer, inv *invocation, out any) {
 			if d == "" {
 				d = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d, c.CertificateID, yesNo(c.IsDefault), c.State)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clean(d), clean(c.CertificateID), yesNo(c.IsDefault), clean(c.State))
 		}
 		tw.Flush()
 	default:
@@ -88,10 +94,12 @@ func writeText(w io.Writer, inv *invocation, out any) {
 type changeText struct {
 	verb, prep   string // "dissociate", "from"
 	listener     string
-	items        string // what the command line named
-	dryRunPassed bool   // alb's precheck passed
-	requestID    string // of the precheck
-	active       bool   // ga: the wait also saw the listener active
+	sent         string    // what was sent: the command line's items less those already so
+	nothingSent  bool      // every item was already so: no write call was sent
+	state        [2]string // what "already so" means, one item and several: "is not on", "are not on"
+	dryRunPassed bool      // alb's precheck passed
+	requestID    string    // of the precheck
+	active       bool      // ga: the wait also saw the listener active
 	already      []string
 	ids          string // job, request and client token of the call; "" when none was sent
 }
@@ -99,15 +107,26 @@ type changeText struct {
 func (c changeText) write(w io.Writer, waited bool) {
 	switch {
 	case c.dryRunPassed:
-		fmt.Fprintf(w, "dry run passed: %s can be %sd %s %s (request %s)\n", c.items, c.verb, c.prep, c.listener, c.requestID)
+		fmt.Fprintf(w, "dry run passed: %s can be %sd %s %s (request %s)\n", c.sent, c.verb, c.prep, c.listener, clean(c.requestID))
+	case c.nothingSent:
+		state := c.state[0]
+		if len(c.already) > 1 {
+			state = c.state[1]
+		}
+		fmt.Fprintf(w, "nothing sent: %s %s %s (already %sd)", joinIDs(c.already), state, c.listener, c.verb)
+		if c.active && waited {
+			io.WriteString(w, "; the listener is active")
+		}
+		io.WriteString(w, "\n")
+		return
 	case waited:
-		fmt.Fprintf(w, "%sd %s %s: %s", c.verb, c.prep, c.listener, c.items)
+		fmt.Fprintf(w, "%sd %s %s: %s", c.verb, c.prep, c.listener, c.sent)
 		if c.active {
 			io.WriteString(w, "; the listener is active")
 		}
 		io.WriteString(w, "\n")
 	default:
-		fmt.Fprintf(w, "accepted: %sing %s %s %s; not waited for (-wait 0)\n", strings.TrimSuffix(c.verb, "e"), c.items, c.prep, c.listener)
+		fmt.Fprintf(w, "accepted: %sing %s %s %s; not waited for (-wait 0)\n", strings.TrimSuffix(c.verb, "e"), c.sent, c.prep, c.listener)
 	}
 	if len(c.already) > 0 {
 		fmt.Fprintf(w, "already %sd (not sent): %s\n", c.verb, joinIDs(c.already))
@@ -121,14 +140,14 @@ func jobLine(jobID, requestID, clientToken string) string {
 	if jobID == "" {
 		return ""
 	}
-	return fmt.Sprintf("job %s, request %s, client token %s", jobID, requestID, clientToken)
+	return fmt.Sprintf("job %s, request %s, client token %s", clean(jobID), clean(requestID), clean(clientToken))
 }
 
 func requestLine(requestID, clientToken string) string {
 	if requestID == "" {
 		return ""
 	}
-	return fmt.Sprintf("request %s, client token %s", requestID, clientToken)
+	return fmt.Sprintf("request %s, client token %s", clean(requestID), clean(clientToken))
 }
 
 // listed is a labelled list, e.g. "associated c1, c2".
@@ -177,6 +196,28 @@ func (r rotationText) write(w io.Writer) {
 	if r.ids != "" && !r.dryRun && r.calls > 0 {
 		fmt.Fprintln(w, r.ids)
 	}
+}
+
+// without returns ids less those in drop (what a converging call did not send).
+func without(ids, drop []string) []string {
+	var out []string
+	for _, id := range ids {
+		if !slices.Contains(drop, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// pairsWithout returns pairs less those whose domain is in drop.
+func pairsWithout(pairs []ga.DomainCertificate, drop []string) []ga.DomainCertificate {
+	var out []ga.DomainCertificate
+	for _, p := range pairs {
+		if !slices.Contains(drop, p.Domain) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func yesNo(b bool) string {

@@ -157,7 +157,7 @@ func run(ctx context.Context) error {
 // nextStep points to the command-line tool against the standalone emulator.
 const nextStep = `
 Next: the same from a shell, with the listenercerts command against the standalone emulator
-(README.md, "Command line"):
+(README.md, "Testing your automation: the emulator"; the tool itself: "Command line"):
   go run ./cmd/alicloud-emulator -addr 127.0.0.1:8080 -seed examples/seed.json -access-key-id AK -access-key-secret SK
   export ALIBABA_CLOUD_ACCESS_KEY_ID=AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=SK   # in another shell
   go run ./cmd/listenercerts -endpoint http://127.0.0.1:8080 -region cn-hangzhou alb dissociate -listener lsn-1 -cert c1
