@@ -329,11 +329,14 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 		ContentLength: int64(len(body)),
 		Host:          c.u.Host,
 	}).WithContext(ctx)
-	p.sent = true // from here on, the service may act on it
 	resp, err := c.http.Do(hreq)
 	if err != nil {
+		if !neverLeft(err) {
+			p.sent = true // the service may have acted on it
+		}
 		return 0, "", 0, errorf(c.svc.Name, op, "send: %w", timedOut(stripURL(err)))
 	}
+	p.sent = true
 	defer resp.Body.Close()
 	buf := bufferPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
@@ -429,6 +432,18 @@ func mayHoldCode(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// neverLeft reports a send error that proves the request never reached
+// the service: no connection could be made (a dial or name resolution
+// failure). Anything else may have arrived.
+func neverLeft(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
 }
 
 // timeLeft reads the throttling hint of x-ratelimit-user-api or

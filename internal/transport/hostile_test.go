@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -350,4 +352,29 @@ func TestNilContextAndNilProviderFailEarly(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "Config.Credentials", ve.Field)
 	assert.Contains(t, ve.Reason, "nil CredentialsProviderFunc")
+}
+
+// A connection that could not be made is a request that never left: no
+// ClientToken, however often it was retried. A dropped connection may have
+// delivered the request: the token stays.
+func TestRefusedConnectionSendsNothing(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now: connection refused
+	c, err := New(alicloud.Config{Region: "cn-hangzhou", Credentials: alicloud.StaticCredentials(testKeyID, testSecret, ""),
+		Endpoint: "http://" + addr, RateLimiter: alicloud.NoRateLimit}, testService)
+	require.NoError(t, err)
+	c.sleep = func(ctx context.Context, d time.Duration) error { return nil }
+	res, _, err := call(c, context.Background(), "")
+	require.Error(t, err)
+	assert.Equal(t, alicloud.DefaultMaxAttempts, res.Attempts, "refused connections are retried")
+	assert.False(t, res.Sent)
+	assert.Empty(t, alicloud.ClientTokenOf(err))
+
+	srv := testserver.New(t, testserver.Answer{Drop: true})
+	c2, _ := newTestClient(t, srv, nil)
+	_, _, err = call(c2, context.Background(), "")
+	require.Error(t, err)
+	assert.NotEmpty(t, alicloud.ClientTokenOf(err), "a dropped connection may have delivered it")
 }
