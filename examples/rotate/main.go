@@ -1,5 +1,6 @@
 // Command rotate replaces the certificates of an ALB listener with
-// alb.RotateCertificates, against the embedded emulator (package
+// alb.RotateCertificates, then those of a GA listener with
+// ga.RotateCertificates, against the embedded emulator (package
 // alicloudtest): no credentials, no network.
 //
 //	go run ./examples/rotate
@@ -9,7 +10,9 @@
 // program prints the plan (a dry run), starts the rotation and interrupts it
 // right after its first change, prints what the error says, runs the same
 // input again to finish, and runs it a third time to show that nothing is
-// left to do.
+// left to do. On GA, one rotation replaces a domain's certificate in place,
+// adds a domain, leaves one alone and removes one, and returns once the
+// accelerator takes changes again.
 package main
 
 import (
@@ -24,6 +27,7 @@ import (
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/alb"
 	"github.com/listenercerts/alicloud/alicloudtest"
+	"github.com/listenercerts/alicloud/ga"
 )
 
 func main() {
@@ -31,7 +35,11 @@ func main() {
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := run(ctx, os.Stdout, *delay); err != nil {
+	err := run(ctx, os.Stdout, *delay)
+	if err == nil {
+		err = runGA(ctx, os.Stdout, *delay)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "rotate:", err)
 		os.Exit(1)
 	}
@@ -123,5 +131,44 @@ func run(ctx context.Context, w io.Writer, delay time.Duration) error {
 		fmt.Fprintf(w, " %s", c.ID)
 	}
 	fmt.Fprintln(w)
+	return nil
+}
+
+// runGA rotates the certificates of a GA listener: www.example.com gets a
+// new certificate in place (Update), api.example.com is added (Associate),
+// static.example.com keeps its own, old.example.com goes (Dissociate).
+func runGA(ctx context.Context, w io.Writer, delay time.Duration) error {
+	srv := alicloudtest.NewServer(alicloudtest.WithGAUpdateDelay(delay), alicloudtest.WithGAAssociateDelay(delay),
+		alicloudtest.WithGADissociateDelay(delay), alicloudtest.WithGAAcceleratorLag(delay/2))
+	defer srv.Close()
+	if err := srv.GA.AddAccelerator(alicloudtest.GAAccelerator{ID: "ga-demo"}); err != nil {
+		return err
+	}
+	if err := srv.GA.AddListener(alicloudtest.GAListener{ID: "lsr-demo", AcceleratorID: "ga-demo", DefaultCertificateID: "default-2024",
+		AdditionalCertificates: map[string]string{"www.example.com": "www-2024", "static.example.com": "static-2025",
+			"old.example.com": "old-2024"}}); err != nil {
+		return err
+	}
+	client, err := ga.New(srv.Config())
+	if err != nil {
+		return err
+	}
+	poll := func(o *alicloud.WaiterOptions) { o.MinDelay, o.MaxDelay = delay/3+time.Millisecond, delay }
+	out, err := client.RotateCertificates(ctx, &ga.RotateCertificatesInput{AcceleratorID: "ga-demo", ListenerID: "lsr-demo",
+		Set: []ga.DomainCertificate{{Domain: "www.example.com", CertificateID: "www-2025"},
+			{Domain: "api.example.com", CertificateID: "api-2025"}, {Domain: "static.example.com", CertificateID: "static-2025"}},
+		Remove: []string{"old.example.com"},
+		Progress: func(ev alicloud.ProgressEvent) {
+			if ev.Step != alicloud.StepWait && ev.Step != alicloud.StepDone {
+				fmt.Fprintf(w, "  ga %s %v\n", ev.Step, ev.Items)
+			}
+		}}, 5*time.Minute, poll)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "ga: updated %v, associated %v, unchanged %v, dissociated %v\n", out.Updated, out.Associated, out.Unchanged, out.Dissociated)
+	a, _ := srv.GA.Accelerator("ga-demo")
+	l, _ := srv.GA.Listener("lsr-demo")
+	fmt.Fprintf(w, "ga: accelerator %s, listener %s, domains %v\n", a.State, l.State, l.AdditionalCertificates)
 	return nil
 }
