@@ -94,6 +94,9 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 		return nil, err
 	}
 	opts := waiterOptions(optFns)
+	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
+		return nil, err
+	}
 	want := domainWant{absent: in.Domains}
 	for relist := 0; ; relist++ {
 		certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
@@ -148,6 +151,9 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 		return nil, err
 	}
 	opts := waiterOptions(optFns)
+	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
+		return nil, err
+	}
 	want := domainWant{served: in.Certificates}
 	certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 	if err != nil {
@@ -197,6 +203,9 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 		return c.UpdateAdditionalCertificateWithListener(ctx, in)
 	}
 	opts := waiterOptions(optFns)
+	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
+		return nil, err
+	}
 	want := domainWant{served: []DomainCertificate{{Domain: in.Domain, CertificateID: in.CertificateID}}}
 	certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 	if err != nil {

@@ -326,25 +326,17 @@ type rotator struct {
 	token   string            // the token of the call under way, for errors
 }
 
-// plan lists the listener and makes the plan. A certificate that is not
-// active means a change is still under way (an interrupted run's, say):
-// planning on it could repeat that change, so it first waits for the
-// listener and accelerator to settle and lists again.
+// plan waits until the listener and accelerator are settled (a change still
+// under way, an interrupted run's say, could otherwise be planned again;
+// one being deleted ends the rotation at once), then lists the listener and
+// makes the plan.
 func (r *rotator) plan(ctx context.Context) (RotationPlan, error) {
+	if err := r.c.settle(ctx, r.in.AcceleratorID, r.in.ListenerID, r.maxWait, r.opts); err != nil {
+		return RotationPlan{}, err
+	}
 	certs, err := r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID)
 	if err != nil {
 		return RotationPlan{}, err
-	}
-	for _, cert := range certs {
-		if !strings.EqualFold(cert.State, StateActive) {
-			if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{}, r.maxWait, r.opts, true); err != nil {
-				return RotationPlan{}, err
-			}
-			if certs, err = r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID); err != nil {
-				return RotationPlan{}, err
-			}
-			break
-		}
 	}
 	return planRotation(r.in.AcceleratorID, r.in.ListenerID, r.set, r.remove, certs), nil
 }

@@ -187,6 +187,17 @@ func (c *Client) additionalCertificates(ctx context.Context, acceleratorID, list
 	return certs, nil
 }
 
+// settle returns once the listener and the accelerator are active (at
+// once when they are), before a converging operation reads what to do:
+// a change still under way (an interrupted run's, another caller's) could
+// otherwise be planned again, and GA would refuse the write anyway while
+// the accelerator is locked. A listener or accelerator being deleted ends
+// it at once (*ListenerDeletingError, *AcceleratorDeletingError), before
+// any write is retried against it.
+func (c *Client) settle(ctx context.Context, acceleratorID, listenerID string, maxWait time.Duration, opts alicloud.WaiterOptions) error {
+	return c.waitChange(ctx, acceleratorID, listenerID, domainWant{}, maxWait, opts, true)
+}
+
 // waitChange waits, up to maxWait, until a certificate change has taken
 // effect: the listener is active with its domains as wanted, and then the
 // accelerator is active (it can stay configuring after the listener, and
