@@ -113,7 +113,9 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 			}
 		}
 		if len(send) == 0 {
-			return out, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want.unlessSo(certs), maxWait, opts, true)
+			// settle found listener and accelerator active, and none of
+			// the domains is listed: done.
+			return out, nil
 		}
 		call := *in
 		if len(send) < len(in.Domains) {
@@ -169,7 +171,7 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 		}
 	}
 	if len(send) == 0 {
-		return out, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want.unlessSo(certs), maxWait, opts, true)
+		return out, c.waitUnlessSo(ctx, in.AcceleratorID, in.ListenerID, want, certs, maxWait, opts)
 	}
 	call := *in
 	if len(send) < len(in.Certificates) {
@@ -213,7 +215,7 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 	}
 	if cur, ok := certs[strings.ToLower(in.Domain)]; ok && cur.CertificateID == in.CertificateID {
 		return &UpdateAdditionalCertificateWithListenerOutput{AlreadyUpdated: true},
-			c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want.unlessSo(certs), maxWait, opts, true)
+			c.waitUnlessSo(ctx, in.AcceleratorID, in.ListenerID, want, certs, maxWait, opts)
 	}
 	out, err := c.UpdateAdditionalCertificateWithListener(ctx, in)
 	if err != nil {

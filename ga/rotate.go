@@ -148,9 +148,12 @@ func (e *RotationError) As(target any) bool {
 // change at a time, as GA's accelerator lock demands, and after each waits
 // until the listener is active, the domains are as wanted and the
 // accelerator is active again: first every Update, then every Associate,
-// then every Dissociate. Should the listing show a change still under way
-// (a certificate not active, e.g. after an interrupted run), it waits for
-// that change to settle first and lists again.
+// then every Dissociate. Before it lists, it waits until the listener and
+// the accelerator are active (checking at once): a change still under way
+// (an interrupted run's, another caller's) is not planned again, and a
+// listener or accelerator being deleted ends the rotation at once, before
+// any write (*ListenerDeletingError, *AcceleratorDeletingError, matching
+// alicloud.ErrNotFound).
 //
 // It converges: what is already so is skipped and reported (Unchanged,
 // AlreadyDissociated); a run with nothing to do sends no write request (it
@@ -321,9 +324,10 @@ type rotator struct {
 	maxWait time.Duration
 	opts    alicloud.WaiterOptions
 	out     *RotateCertificatesOutput
-	rep     rotation.Reporter // progress; counts the write calls finished
-	step    string            // the step under way, for errors
-	token   string            // the token of the call under way, for errors
+	rep     rotation.Reporter              // progress; counts the write calls finished
+	step    string                         // the step under way, for errors
+	token   string                         // the token of the call under way, for errors
+	listed  map[string]ListenerCertificate // the listing the plan was made from
 }
 
 // plan waits until the listener and accelerator are settled (a change still
@@ -338,6 +342,7 @@ func (r *rotator) plan(ctx context.Context) (RotationPlan, error) {
 	if err != nil {
 		return RotationPlan{}, err
 	}
+	r.listed = certs
 	return planRotation(r.in.AcceleratorID, r.in.ListenerID, r.set, r.remove, certs), nil
 }
 
@@ -384,10 +389,11 @@ func (r *rotator) apply(ctx context.Context) error {
 		r.out.Dissociated = append(r.out.Dissociated, batch...)
 	}
 	if p.Calls() == 0 {
-		// Nothing to do: like the ...AndWait methods, return only when the
-		// accelerator takes the next change.
+		// Nothing to do: plan settled listener and accelerator first; wait
+		// only should a listed Set domain not be active yet.
 		r.step = alicloud.StepWait
-		if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{}, r.maxWait, r.opts, true); err != nil {
+		if err := r.c.waitUnlessSo(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{served: r.set}, r.listed,
+			r.maxWait, r.opts); err != nil {
 			return r.fail(ctx, err)
 		}
 	}

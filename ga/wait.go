@@ -161,13 +161,17 @@ func (want domainWant) pending(certs map[string]ListenerCertificate) string {
 	return strings.Join(left, ", ")
 }
 
-// unlessSo returns want, or nothing when certs (just read) already show it
-// all: the wait then checks only the listener and the accelerator.
-func (want domainWant) unlessSo(certs map[string]ListenerCertificate) domainWant {
+// waitUnlessSo is the wait of a converging call that sends nothing, after
+// settle found the listener and the accelerator active and certs were
+// read: it returns at once when certs show want, and otherwise (a domain
+// listed with its certificate but not active yet) waits as after a change,
+// checking at once.
+func (c *Client) waitUnlessSo(ctx context.Context, acceleratorID, listenerID string, want domainWant,
+	certs map[string]ListenerCertificate, maxWait time.Duration, opts alicloud.WaiterOptions) error {
 	if want.pending(certs) == "" {
-		return domainWant{}
+		return nil
 	}
-	return want
+	return c.waitChange(ctx, acceleratorID, listenerID, want, maxWait, opts, true)
 }
 
 // additionalCertificates returns a listener's additional certificates
