@@ -63,14 +63,24 @@ func withToken(token string, err error) error {
 }
 
 // DissociateAndWait converges on "these domains have no additional
-// certificate": it lists the listener's additional certificates, reports
-// the domains that have none in AlreadyDissociated (they are not sent),
-// dissociates the others in one call, and waits, up to maxWait, until the
-// listener is active, none of the domains has an additional certificate and
-// the accelerator is active again (so the next change is not refused with
-// StateError.Accelerator). When no domain is left, no Dissociate is sent
-// (ClientToken and RequestID are then empty) and it only checks that the
-// listener and accelerator are active.
+// certificate". It first waits until the listener and the accelerator are
+// active (checking at once), so that a change still under way (an
+// interrupted run's, another caller's) is seen done before it reads; then
+// it lists the listener's additional certificates, reports the domains that
+// have none in AlreadyDissociated (they are not sent), dissociates the
+// others in one call, and waits until the listener is active, none of the
+// domains has an additional certificate and the accelerator is active
+// again (so the next change is not refused with StateError.Accelerator).
+// When no domain is left, no Dissociate is sent (ClientToken and RequestID
+// are then empty).
+//
+// maxWait bounds each of the two waits (before and after the call;
+// ErrWaitTimeout). It includes any time the accelerator is locked by other
+// changes, on this listener or on another listener of the accelerator: GA
+// takes one change per accelerator at a time. Give it room for those when
+// several changes run against one accelerator. A call refused as busy is
+// retried with its ClientToken until alicloud.RetryPolicy.MaxConflictWait,
+// which maxWait does not bound; bound everything with ctx.
 //
 // ClientToken: the caller's list sent unchanged carries in.ClientToken (or
 // a generated one) on every retry; a shortened list carries a token derived
@@ -83,8 +93,9 @@ func withToken(token string, err error) error {
 // error after the Dissociate was sent carries its ClientToken
 // (alicloud.ClientTokenOf), the wait's errors included; with a wait error
 // the output of the accepted call is returned too. A listener or
-// accelerator being deleted ends the wait at once (an error matching
-// alicloud.ErrNotFound).
+// accelerator being deleted ends it at once (*ListenerDeletingError,
+// *AcceleratorDeletingError, matching alicloud.ErrNotFound); found before
+// the call, nothing is sent.
 func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditionalCertificatesFromListenerInput,
 	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
 	if err := in.validate(); err != nil {
@@ -142,8 +153,9 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 // active) and the accelerator is active again. A domain served by another
 // certificate is sent as given, and GA refuses it (ErrCertificateExists):
 // use [Client.UpdateAndWait] or [Client.RotateCertificates] to replace it.
-// ClientTokens, errors and the nothing-to-send case are as in
-// [Client.DissociateAndWait].
+// The first wait, maxWait (which includes time the accelerator is locked
+// by other changes), ClientTokens, errors and the nothing-to-send case are
+// as in [Client.DissociateAndWait].
 func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCertificatesWithListenerInput,
 	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*AssociateAdditionalCertificatesWithListenerOutput, error) {
 	if err := in.validate(); err != nil {
@@ -192,7 +204,9 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 // converges: when the domain is already served by that certificate,
 // nothing is sent and AlreadyUpdated is set. With DryRun it only sends the
 // precheck and does not wait. The call carries in.ClientToken (or a
-// generated one); errors are as in [Client.DissociateAndWait].
+// generated one); the first wait, maxWait (which includes time the
+// accelerator is locked by other changes) and errors are as in
+// [Client.DissociateAndWait].
 func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertificateWithListenerInput,
 	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*UpdateAdditionalCertificateWithListenerOutput, error) {
 	if err := in.validate(); err != nil {

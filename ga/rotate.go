@@ -163,10 +163,16 @@ func (e *RotationError) As(target any) bool {
 // prechecking each planned Update with the service's DryRun, and changes
 // nothing.
 //
-// maxWait bounds each wait for one change to take effect (ErrWaitTimeout);
-// bound the whole rotation with ctx. optFns adjust the polling delays.
-// Busy answers of the listener or accelerator are retried
-// (alicloud.RetryPolicy).
+// maxWait bounds each wait (ErrWaitTimeout): the first, for the listener
+// and accelerator to be active, and the one after each call. It includes
+// any time the accelerator is locked by other changes, on this listener or
+// on another listener of the accelerator (GA takes one change per
+// accelerator at a time): rotations of several listeners of one
+// accelerator, concurrent or not, take turns, and each wait may last
+// through the other's changes. Bound the whole rotation with ctx. optFns
+// adjust the polling delays. Busy answers of the listener or accelerator
+// are retried with the call's ClientToken (alicloud.RetryPolicy,
+// MaxConflictWait).
 //
 // Bad input is a *alicloud.ValidationError and nothing is sent: nil input,
 // invalid ids, empty or invalid domains or certificate ids, a domain twice
