@@ -30,26 +30,37 @@ const maxRelist = 2
 // derivedToken returns the ClientToken of a call that sends part of the
 // caller's items: derived from base (the caller's token, or a fresh one
 // when the caller gave none, so that two calls never share a token by
-// accident), the operation, the target and the items sent, lower-cased and
-// sorted.
+// accident), the operation, the target and the items sent (from
+// domainItems or pairItems), sorted.
 func derivedToken(base, op, acceleratorID, listenerID string, items []string) string {
 	if base == "" {
 		base = alicloud.NewClientToken()
 	}
 	parts := make([]string, 0, len(items)+3)
 	parts = append(parts, op, acceleratorID, listenerID)
-	sorted := make([]string, len(items))
-	for i, it := range items {
-		sorted[i] = strings.ToLower(it)
-	}
+	sorted := slices.Clone(items)
 	slices.Sort(sorted)
 	return idem.Derive(base, append(parts, sorted...)...)
 }
 
+// domainItems returns the token items of domains: lower-cased, as GA
+// compares domains.
+func domainItems(domains []string) []string {
+	items := make([]string, len(domains))
+	for i, d := range domains {
+		items[i] = strings.ToLower(d)
+	}
+	return items
+}
+
+// pairItems returns the token items of domain/certificate pairs: the
+// domain lower-cased, the certificate id as given (ids are compared
+// exactly: two ids differing in case are two certificates, and must not
+// share a token).
 func pairItems(pairs []DomainCertificate) []string {
 	items := make([]string, len(pairs))
 	for i, dc := range pairs {
-		items[i] = dc.Domain + "=" + dc.CertificateID
+		items[i] = strings.ToLower(dc.Domain) + "=" + dc.CertificateID
 	}
 	return items
 }
@@ -69,7 +80,7 @@ func withToken(token string, err error) error {
 // it lists the listener's additional certificates, reports the domains that
 // have none in AlreadyDissociated (they are not sent), dissociates the
 // others in one call, and waits until the listener is active, none of the
-// domains has an additional certificate and the accelerator is active
+// domains sent has an additional certificate and the accelerator is active
 // again (so the next change is not refused with StateError.Accelerator).
 // When no domain is left, no Dissociate is sent (ClientToken and RequestID
 // are then empty).
@@ -108,7 +119,6 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
 		return nil, err
 	}
-	want := domainWant{absent: in.Domains}
 	for relist := 0; ; relist++ {
 		certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 		if err != nil {
@@ -131,7 +141,7 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 		call := *in
 		if len(send) < len(in.Domains) {
 			call.Domains = send
-			call.ClientToken = derivedToken(in.ClientToken, opDissociate, in.AcceleratorID, in.ListenerID, send)
+			call.ClientToken = derivedToken(in.ClientToken, opDissociate, in.AcceleratorID, in.ListenerID, domainItems(send))
 		}
 		res, err := c.DissociateAdditionalCertificatesFromListener(ctx, &call)
 		if errors.Is(err, ErrCertificateNotFound) && relist < maxRelist {
@@ -141,7 +151,10 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 			return nil, err
 		}
 		out.RequestID, out.ClientToken = res.RequestID, res.ClientToken
-		return out, withToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want, maxWait, opts, false))
+		// Wait only on the domains sent: one already without a certificate
+		// that someone associates meanwhile is not this call's business.
+		return out, withToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, domainWant{absent: send},
+			maxWait, opts, false))
 	}
 }
 

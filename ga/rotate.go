@@ -388,7 +388,7 @@ func (r *rotator) apply(ctx context.Context) error {
 		r.out.Associated = append(r.out.Associated, domains...)
 	}
 	for _, batch := range p.Dissociate {
-		if err := r.change(ctx, alicloud.StepDissociate, opDissociate, batch, batch,
+		if err := r.change(ctx, alicloud.StepDissociate, opDissociate, batch, domainItems(batch),
 			domainWant{absent: batch}, dissociateParams(batch)); err != nil {
 			return err
 		}

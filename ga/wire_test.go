@@ -522,3 +522,30 @@ func TestWaitersMatchStatesCaseInsensitively(t *testing.T) {
 	assert.ErrorAs(t, err, &de)
 	assert.ErrorIs(t, err, alicloud.ErrNotFound)
 }
+
+// Derived tokens compare domains case-insensitively, certificate ids
+// exactly: two ids that differ only in case are two certificates.
+func TestDerivedTokensLowerCaseOnlyDomains(t *testing.T) {
+	pair := func(domain, id string) string {
+		return derivedToken("base", opAssociate, "ga-1", "lsr-1", pairItems([]DomainCertificate{{domain, id}}))
+	}
+	assert.Equal(t, pair("A.com", "cert-x"), pair("a.COM", "cert-x"))
+	assert.NotEqual(t, pair("a.com", "cert-X"), pair("a.com", "cert-x"))
+	assert.Equal(t, idem.Derive("base", opAssociate, "ga-1", "lsr-1", "a.com=cert-X"), pair("A.com", "cert-X"))
+	assert.Equal(t, derivedToken("base", opDissociate, "ga-1", "lsr-1", domainItems([]string{"B.com", "a.com"})),
+		derivedToken("base", opDissociate, "ga-1", "lsr-1", domainItems([]string{"A.COM", "b.com"})), "sorted, any case")
+}
+
+// DissociateAndWait waits only on the domains it sent: a domain that had no
+// certificate when it looked and has one meanwhile does not hold it up.
+func TestDissociateAndWaitWaitsOnlyOnTheDomainsSent(t *testing.T) {
+	listed := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"}]}`)
+	bAppeared := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c2","Domain":"b.com","State":"active"}]}`)
+	srv := testserver.New(t, settled(listed, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), bAppeared,
+		testserver.OK(activeAccelerator))...)
+	out, err := newClient(t, srv).DissociateAndWait(context.Background(), &DissociateAdditionalCertificatesFromListenerInput{
+		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com", "b.com"}}, time.Minute, tiny)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"b.com"}, out.AlreadyDissociated)
+	assert.Len(t, srv.Requests(), 7)
+}
