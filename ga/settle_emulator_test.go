@@ -74,3 +74,20 @@ func TestDeletingEndsConvergingOperationsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// An accelerator locked for an overdue payment ends every converging
+// operation at once too: no wait would unlock it.
+func TestFinancialLockEndsConvergingOperationsAtOnce(t *testing.T) {
+	for name, run := range converging {
+		t.Run(name, func(t *testing.T) {
+			srv, c := setupGA(t, nil)
+			require.NoError(t, srv.GA.SetAcceleratorState("ga-1", alicloudtest.GAStateFinacialLocked))
+			err := run(context.Background(), c)
+			var le *ga.AcceleratorLockedError
+			require.ErrorAs(t, err, &le)
+			assert.ErrorIs(t, err, alicloud.ErrConflict)
+			assert.Zero(t, writeRequests(srv), "no write")
+			assert.Equal(t, map[string]int{"DescribeListener": 1, "DescribeAccelerator": 1}, srv.Stats().RequestsByAction)
+		})
+	}
+}

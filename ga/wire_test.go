@@ -521,6 +521,14 @@ func TestWaitersMatchStatesCaseInsensitively(t *testing.T) {
 	var de *AcceleratorDeletingError
 	assert.ErrorAs(t, err, &de)
 	assert.ErrorIs(t, err, alicloud.ErrNotFound)
+	srv = testserver.New(t, testserver.OK(`{"RequestId":"R","State":"FinacialLocked"}`))
+	err = NewAcceleratorActiveWaiter(newClient(t, srv), tiny).Wait(context.Background(), "ga-1", time.Minute)
+	var le *AcceleratorLockedError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, AcceleratorLockedError{AcceleratorID: "ga-1", State: "FinacialLocked"}, *le)
+	assert.ErrorIs(t, err, alicloud.ErrConflict)
+	assert.NotErrorIs(t, err, alicloud.ErrWaitTimeout)
+	assert.Len(t, srv.Requests(), 1, "ends at once")
 }
 
 // Derived tokens compare domains case-insensitively, certificate ids
