@@ -19,6 +19,46 @@ import (
 // Remove may each hold.
 const MaxRotationDomains = 1000
 
+// MaxAdditionalCertificates is the most additional certificates GA lets
+// one listener have.
+const MaxAdditionalCertificates = 25
+
+// CertificateLimitError reports a rotation whose plan would take the
+// listener past MaxAdditionalCertificates: a rotation associates before it
+// dissociates (so that no domain is left unserved), so at its peak the
+// listener holds every certificate listed plus every one associated. It is
+// returned before any write. It matches ErrCertificateQuotaExceeded, the
+// service's answer to such an Associate.
+type CertificateLimitError struct {
+	ListenerID string
+	Listed     int // additional certificates on the listener when planned
+	Associate  int // certificates the plan associates before removing any
+}
+
+// Error says what the limit is and what to do.
+func (e *CertificateLimitError) Error() string {
+	return fmt.Sprintf("ga: rotation of listener %s would need %d additional certificates at once (%d listed + %d to associate "+
+		"before any is removed), more than GA's %d per listener; nothing was sent: remove some first (DissociateAndWait) "+
+		"or rotate in smaller parts", e.ListenerID, e.Listed+e.Associate, e.Listed, e.Associate, MaxAdditionalCertificates)
+}
+
+// Is reports whether target is ErrCertificateQuotaExceeded.
+func (e *CertificateLimitError) Is(target error) bool { return target == ErrCertificateQuotaExceeded }
+
+// checkCertificateLimit returns a *CertificateLimitError when p, applied to
+// a listener with listed additional certificates, would exceed
+// MaxAdditionalCertificates (Updates replace in place and add none).
+func checkCertificateLimit(p RotationPlan, listed int) error {
+	associate := 0
+	for _, batch := range p.Associate {
+		associate += len(batch)
+	}
+	if associate > 0 && listed+associate > MaxAdditionalCertificates {
+		return &CertificateLimitError{ListenerID: p.ListenerID, Listed: listed, Associate: associate}
+	}
+	return nil
+}
+
 // RotateCertificatesInput is the input of [Client.RotateCertificates].
 type RotateCertificatesInput struct {
 	AcceleratorID string // required
@@ -178,7 +218,10 @@ func (e *RotationError) As(target any) bool {
 // invalid ids, empty or invalid domains or certificate ids, a domain twice
 // in Set with different certificates, a domain in both Set and Remove, Set
 // and Remove both empty, an invalid ClientToken, maxWait ≤ 0. An error of
-// the listing is returned as is (nothing was sent). Any error after the
+// the listing is returned as is (nothing was sent). A plan that would take
+// the listener past MaxAdditionalCertificates (listed + associated, since
+// nothing is removed before every association) is a *CertificateLimitError,
+// returned before any write (DryRun too) with the output holding the plan. Any error after the
 // first write is a *RotationError, returned with the output so far.
 //
 // Each step is logged at Info (each poll at Debug, failures at Warn)
@@ -203,6 +246,9 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	}
 	p := r.out.Plan
 	r.out.Unchanged, r.out.AlreadyDissociated = p.Unchanged, p.AlreadyDissociated
+	if err := checkCertificateLimit(p, len(r.listed)); err != nil {
+		return r.out, r.rep.Finish(ctx, err)
+	}
 	r.rep.Planned(ctx, p.Calls(), p.domains())
 	if in.DryRun {
 		err = r.precheck(ctx)

@@ -3,6 +3,8 @@ package ga
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +101,24 @@ func TestRotationErrorMessageAndToken(t *testing.T) {
 		"dissociate 1 [c.com]", "nothing was dissociated", `re-run RotateCertificates with the same input (ClientToken "base")`} {
 		assert.Contains(t, msg, want)
 	}
+}
+
+func TestCheckCertificateLimit(t *testing.T) {
+	plan := func(n int) RotationPlan {
+		var batch []DomainCertificate
+		for i := range n {
+			batch = append(batch, DomainCertificate{Domain: "n" + strconv.Itoa(i) + ".com", CertificateID: "c"})
+		}
+		return RotationPlan{ListenerID: "lsr-1", Associate: slices.Collect(slices.Chunk(batch, MaxDomainsPerCall)),
+			Dissociate: [][]string{{"old.com"}}}
+	}
+	assert.NoError(t, checkCertificateLimit(plan(2), 23), "25 at the peak")
+	assert.NoError(t, checkCertificateLimit(plan(0), 30), "no association, nothing added")
+	assert.NoError(t, checkCertificateLimit(plan(25), 0))
+	err := checkCertificateLimit(plan(12), 14)
+	var le *CertificateLimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, CertificateLimitError{ListenerID: "lsr-1", Listed: 14, Associate: 12}, *le)
+	assert.ErrorIs(t, err, ErrCertificateQuotaExceeded)
+	assert.Contains(t, err.Error(), "26 additional certificates at once (14 listed + 12 to associate")
 }

@@ -3,6 +3,7 @@ package ga_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -90,4 +91,28 @@ func TestFinancialLockEndsConvergingOperationsAtOnce(t *testing.T) {
 			assert.Equal(t, map[string]int{"DescribeListener": 1, "DescribeAccelerator": 1}, srv.Stats().RequestsByAction)
 		})
 	}
+}
+
+// A rotation that would hold more than 25 additional certificates at its
+// peak (it associates before it removes) fails before any write, dry run
+// or not, and says so.
+func TestRotationOverTheCertificateLimitSendsNothing(t *testing.T) {
+	srv, c := setupGA(t, nil)
+	certs := map[string]string{}
+	for i := range 24 {
+		certs[fmt.Sprintf("d%d.com", i)] = "old"
+	}
+	require.NoError(t, srv.GA.AddListener(alicloudtest.GAListener{ID: "lsr-full", AcceleratorID: "ga-1", AdditionalCertificates: certs}))
+	for _, dry := range []bool{false, true} {
+		out, err := c.RotateCertificates(context.Background(), &ga.RotateCertificatesInput{AcceleratorID: "ga-1", ListenerID: "lsr-full",
+			Set:    []ga.DomainCertificate{{Domain: "new1.com", CertificateID: "c1"}, {Domain: "new2.com", CertificateID: "c2"}},
+			Remove: []string{"d0.com", "d1.com"}, DryRun: dry}, time.Minute, fast)
+		var le *ga.CertificateLimitError
+		require.ErrorAs(t, err, &le, "dry run %v", dry)
+		assert.ErrorIs(t, err, ga.ErrCertificateQuotaExceeded)
+		assert.Equal(t, ga.CertificateLimitError{ListenerID: "lsr-full", Listed: 24, Associate: 2}, *le)
+		require.NotNil(t, out)
+		assert.Len(t, out.Plan.Associate, 1, "the plan comes with the error")
+	}
+	assert.Zero(t, writeRequests(srv), "no write, no precheck")
 }
