@@ -2,6 +2,7 @@ package ga
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -137,10 +138,11 @@ func (p RotationPlan) Calls() int { return len(p.Update) + len(p.Associate) + le
 // where, why (Unwrap), what was done and what was not. Dissociations come
 // only after every Set domain was confirmed served, so a failure never
 // leaves a Set domain without a certificate. Re-running RotateCertificates
-// with the same input resumes: it reads the listener again and does only
-// what is left. alicloud.ClientTokenOf returns ClientToken, the rotation's
-// base token: set it as the input's ClientToken for the re-run to reuse the
-// tokens of interrupted calls.
+// with the same input resumes (once the cause is gone: see Resumable): it
+// reads the listener again and does only what is left.
+// alicloud.ClientTokenOf returns ClientToken, the rotation's base token:
+// set it as the input's ClientToken for the re-run to reuse the tokens of
+// interrupted calls.
 type RotationError struct {
 	AcceleratorID, ListenerID string
 	ClientToken               string // the rotation's base token
@@ -162,12 +164,39 @@ type RotationError struct {
 }
 
 // Error says where the rotation stopped, why, what is done and what is
-// left, and that a re-run resumes.
+// left, and either that a re-run resumes or, when the cause does not pass
+// on its own (see Resumable), that it must be fixed first.
 func (e *RotationError) Error() string {
 	return rotation.ErrorText(fmt.Sprintf("ga: rotation of listener %s stopped at %s (ClientToken %s): %v; done: updated %s, associated %s, dissociated %s; not done: serve %s, dissociate %s; ",
 		e.ListenerID, e.Step, e.CallClientToken, e.Err, rotation.List(e.Done.Updated), rotation.List(e.Done.Associated),
 		rotation.List(e.Done.Dissociated), rotation.List(e.NotServed), rotation.List(e.NotDissociated)),
-		len(e.Done.Dissociated) > 0, "every Set domain was served before any dissociation", e.ClientToken)
+		len(e.Done.Dissociated) > 0, "every Set domain was served before any dissociation", e.ClientToken, e.Resumable())
+}
+
+// Resumable reports whether re-running the same input can finish the
+// rotation as things are: the cause can pass (a wait that timed out, a
+// cancel, a busy or transient answer). It is false when the cause stays
+// until someone fixes it: the listener or accelerator is gone or being
+// deleted (alicloud.ErrNotFound, NotExist.* included), the accelerator is
+// locked for an overdue payment, the listener's certificate quota is full
+// (ErrCertificateQuotaExceeded), a domain already has a certificate
+// (ErrCertificateExists), the listener is not HTTPS
+// (ErrListenerProtocolIllegal), the request was refused as invalid (an
+// IdempotentParameterMismatch included: a base token reused for another
+// rotation) or not authorized.
+func (e *RotationError) Resumable() bool {
+	var locked *AcceleratorLockedError
+	switch {
+	case errors.As(e.Err, &locked),
+		errors.Is(e.Err, alicloud.ErrNotFound),
+		errors.Is(e.Err, ErrCertificateQuotaExceeded),
+		errors.Is(e.Err, ErrCertificateExists),
+		errors.Is(e.Err, ErrListenerProtocolIllegal),
+		errors.Is(e.Err, alicloud.ErrInvalidParameter),
+		errors.Is(e.Err, alicloud.ErrUnauthorized):
+		return false
+	}
+	return true
 }
 
 // Unwrap returns the cause.

@@ -122,3 +122,39 @@ func TestCheckCertificateLimit(t *testing.T) {
 	assert.ErrorIs(t, err, ErrCertificateQuotaExceeded)
 	assert.Contains(t, err.Error(), "26 additional certificates at once (14 listed + 12 to associate")
 }
+
+// The error advises a re-run only where one can help.
+func TestRotationErrorAdvisesARerunOnlyWhenItCanHelp(t *testing.T) {
+	apiErr := func(code string) error {
+		return &alicloud.APIError{Service: ServiceName, Code: code, HTTPStatus: 400}
+	}
+	for cause, resumable := range map[error]bool{
+		context.Canceled:                            true,
+		context.DeadlineExceeded:                    true,
+		alicloud.ErrWaitTimeout:                     true,
+		apiErr("StateError.Accelerator"):            true,
+		apiErr("SystemBusy"):                        true,
+		apiErr("Throttling.User"):                   true,
+		apiErr("UnknownError"):                      true,
+		errors.New("connection reset"):              true,
+		apiErr("QuotaExceeded.Certificate"):         false,
+		apiErr("Exist.Certificate"):                 false,
+		apiErr("ProtocolIllegal.Listener"):          false,
+		apiErr("NotExist.Listener"):                 false,
+		apiErr("NotExist.Accelerator"):              false,
+		apiErr("NotExist.Certificate"):              false,
+		apiErr("IdempotentParameterMismatch"):       false,
+		apiErr("Forbidden.RAM"):                     false,
+		&ListenerDeletingError{ListenerID: "lsr-1"}: false,
+		&AcceleratorLockedError{AcceleratorID: "ga-1", State: "finacialLocked"}: false,
+	} {
+		e := &RotationError{ListenerID: "lsr-1", ClientToken: "base", Step: alicloud.StepAssociate, Err: cause}
+		assert.Equal(t, resumable, e.Resumable(), cause.Error())
+		if resumable {
+			assert.Contains(t, e.Error(), `re-run RotateCertificates with the same input (ClientToken "base") to resume`, cause.Error())
+		} else {
+			assert.NotContains(t, e.Error(), "to resume", cause.Error())
+			assert.Contains(t, e.Error(), "the cause does not pass on its own", cause.Error())
+		}
+	}
+}
