@@ -116,7 +116,7 @@ func (e *RotationError) Error() string {
 	return rotation.ErrorText(fmt.Sprintf("alb: rotation of listener %s stopped at %s: %v; done: associated %s, dissociated %s; not done: associate %s, dissociate %s; ",
 		e.ListenerID, e.Step, e.Err, rotation.List(e.Done.Associated), rotation.List(e.Done.Dissociated),
 		rotation.List(e.NotAssociated), rotation.List(e.NotDissociated)),
-		len(e.Done.Dissociated) > 0, "every new certificate was Associated before any dissociation", e.ClientToken)
+		len(e.Done.Dissociated) > 0, "every new certificate was Associated before any dissociation", e.ClientToken, true)
 }
 
 // Unwrap returns the cause.

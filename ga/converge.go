@@ -30,26 +30,37 @@ const maxRelist = 2
 // derivedToken returns the ClientToken of a call that sends part of the
 // caller's items: derived from base (the caller's token, or a fresh one
 // when the caller gave none, so that two calls never share a token by
-// accident), the operation, the target and the items sent, lower-cased and
-// sorted.
+// accident), the operation, the target and the items sent (from
+// domainItems or pairItems), sorted.
 func derivedToken(base, op, acceleratorID, listenerID string, items []string) string {
 	if base == "" {
 		base = alicloud.NewClientToken()
 	}
 	parts := make([]string, 0, len(items)+3)
 	parts = append(parts, op, acceleratorID, listenerID)
-	sorted := make([]string, len(items))
-	for i, it := range items {
-		sorted[i] = strings.ToLower(it)
-	}
+	sorted := slices.Clone(items)
 	slices.Sort(sorted)
 	return idem.Derive(base, append(parts, sorted...)...)
 }
 
+// domainItems returns the token items of domains: lower-cased, as GA
+// compares domains.
+func domainItems(domains []string) []string {
+	items := make([]string, len(domains))
+	for i, d := range domains {
+		items[i] = strings.ToLower(d)
+	}
+	return items
+}
+
+// pairItems returns the token items of domain/certificate pairs: the
+// domain lower-cased, the certificate id as given (ids are compared
+// exactly: two ids differing in case are two certificates, and must not
+// share a token).
 func pairItems(pairs []DomainCertificate) []string {
 	items := make([]string, len(pairs))
 	for i, dc := range pairs {
-		items[i] = dc.Domain + "=" + dc.CertificateID
+		items[i] = strings.ToLower(dc.Domain) + "=" + dc.CertificateID
 	}
 	return items
 }
@@ -63,14 +74,24 @@ func withToken(token string, err error) error {
 }
 
 // DissociateAndWait converges on "these domains have no additional
-// certificate": it lists the listener's additional certificates, reports
-// the domains that have none in AlreadyDissociated (they are not sent),
-// dissociates the others in one call, and waits, up to maxWait, until the
-// listener is active, none of the domains has an additional certificate and
-// the accelerator is active again (so the next change is not refused with
-// StateError.Accelerator). When no domain is left, no Dissociate is sent
-// (ClientToken and RequestID are then empty) and it only checks that the
-// listener and accelerator are active.
+// certificate". It first waits until the listener and the accelerator are
+// active (checking at once), so that a change still under way (an
+// interrupted run's, another caller's) is seen done before it reads; then
+// it lists the listener's additional certificates, reports the domains that
+// have none in AlreadyDissociated (they are not sent), dissociates the
+// others in one call, and waits until the listener is active, none of the
+// domains sent has an additional certificate and the accelerator is active
+// again (so the next change is not refused with StateError.Accelerator).
+// When no domain is left, no Dissociate is sent (ClientToken and RequestID
+// are then empty).
+//
+// maxWait bounds each of the two waits (before and after the call;
+// ErrWaitTimeout). It includes any time the accelerator is locked by other
+// changes, on this listener or on another listener of the accelerator: GA
+// takes one change per accelerator at a time. Give it room for those when
+// several changes run against one accelerator. A call refused as busy is
+// retried with its ClientToken until alicloud.RetryPolicy.MaxConflictWait,
+// which maxWait does not bound; bound everything with ctx.
 //
 // ClientToken: the caller's list sent unchanged carries in.ClientToken (or
 // a generated one) on every retry; a shortened list carries a token derived
@@ -83,8 +104,9 @@ func withToken(token string, err error) error {
 // error after the Dissociate was sent carries its ClientToken
 // (alicloud.ClientTokenOf), the wait's errors included; with a wait error
 // the output of the accepted call is returned too. A listener or
-// accelerator being deleted ends the wait at once (an error matching
-// alicloud.ErrNotFound).
+// accelerator being deleted ends it at once (*ListenerDeletingError,
+// *AcceleratorDeletingError, matching alicloud.ErrNotFound); found before
+// the call, nothing is sent.
 func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditionalCertificatesFromListenerInput,
 	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*DissociateAdditionalCertificatesFromListenerOutput, error) {
 	if err := in.validate(); err != nil {
@@ -94,7 +116,9 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 		return nil, err
 	}
 	opts := waiterOptions(optFns)
-	want := domainWant{absent: in.Domains}
+	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
+		return nil, err
+	}
 	for relist := 0; ; relist++ {
 		certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 		if err != nil {
@@ -110,12 +134,14 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 			}
 		}
 		if len(send) == 0 {
-			return out, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want.unlessSo(certs), maxWait, opts, true)
+			// settle found listener and accelerator active, and none of
+			// the domains is listed: done.
+			return out, nil
 		}
 		call := *in
 		if len(send) < len(in.Domains) {
 			call.Domains = send
-			call.ClientToken = derivedToken(in.ClientToken, opDissociate, in.AcceleratorID, in.ListenerID, send)
+			call.ClientToken = derivedToken(in.ClientToken, opDissociate, in.AcceleratorID, in.ListenerID, domainItems(send))
 		}
 		res, err := c.DissociateAdditionalCertificatesFromListener(ctx, &call)
 		if errors.Is(err, ErrCertificateNotFound) && relist < maxRelist {
@@ -125,7 +151,10 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 			return nil, err
 		}
 		out.RequestID, out.ClientToken = res.RequestID, res.ClientToken
-		return out, withToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want, maxWait, opts, false))
+		// Wait only on the domains sent: one already without a certificate
+		// that someone associates meanwhile is not this call's business.
+		return out, withToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, domainWant{absent: send},
+			maxWait, opts, false))
 	}
 }
 
@@ -137,8 +166,9 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 // active) and the accelerator is active again. A domain served by another
 // certificate is sent as given, and GA refuses it (ErrCertificateExists):
 // use [Client.UpdateAndWait] or [Client.RotateCertificates] to replace it.
-// ClientTokens, errors and the nothing-to-send case are as in
-// [Client.DissociateAndWait].
+// The first wait, maxWait (which includes time the accelerator is locked
+// by other changes), ClientTokens, errors and the nothing-to-send case are
+// as in [Client.DissociateAndWait].
 func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCertificatesWithListenerInput,
 	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*AssociateAdditionalCertificatesWithListenerOutput, error) {
 	if err := in.validate(); err != nil {
@@ -148,6 +178,9 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 		return nil, err
 	}
 	opts := waiterOptions(optFns)
+	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
+		return nil, err
+	}
 	want := domainWant{served: in.Certificates}
 	certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 	if err != nil {
@@ -163,7 +196,7 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 		}
 	}
 	if len(send) == 0 {
-		return out, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want.unlessSo(certs), maxWait, opts, true)
+		return out, c.waitUnlessSo(ctx, in.AcceleratorID, in.ListenerID, want, certs, maxWait, opts)
 	}
 	call := *in
 	if len(send) < len(in.Certificates) {
@@ -184,7 +217,9 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 // converges: when the domain is already served by that certificate,
 // nothing is sent and AlreadyUpdated is set. With DryRun it only sends the
 // precheck and does not wait. The call carries in.ClientToken (or a
-// generated one); errors are as in [Client.DissociateAndWait].
+// generated one); the first wait, maxWait (which includes time the
+// accelerator is locked by other changes) and errors are as in
+// [Client.DissociateAndWait].
 func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertificateWithListenerInput,
 	maxWait time.Duration, optFns ...func(*alicloud.WaiterOptions)) (*UpdateAdditionalCertificateWithListenerOutput, error) {
 	if err := in.validate(); err != nil {
@@ -197,6 +232,9 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 		return c.UpdateAdditionalCertificateWithListener(ctx, in)
 	}
 	opts := waiterOptions(optFns)
+	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
+		return nil, err
+	}
 	want := domainWant{served: []DomainCertificate{{Domain: in.Domain, CertificateID: in.CertificateID}}}
 	certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 	if err != nil {
@@ -204,7 +242,7 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 	}
 	if cur, ok := certs[strings.ToLower(in.Domain)]; ok && cur.CertificateID == in.CertificateID {
 		return &UpdateAdditionalCertificateWithListenerOutput{AlreadyUpdated: true},
-			c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want.unlessSo(certs), maxWait, opts, true)
+			c.waitUnlessSo(ctx, in.AcceleratorID, in.ListenerID, want, certs, maxWait, opts)
 	}
 	out, err := c.UpdateAdditionalCertificateWithListener(ctx, in)
 	if err != nil {

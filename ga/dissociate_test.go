@@ -128,6 +128,8 @@ func TestDissociateAndWaitDoesNotTrustAStaleActive(t *testing.T) {
 	active := testserver.OK(`{"RequestId":"R","ListenerId":"lsr-1","State":"active"}`)
 	listed := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"}]}`)
 	srv := testserver.New(t,
+		active,
+		testserver.OK(`{"RequestId":"R","AcceleratorId":"ga-1","State":"active"}`),
 		listed,
 		testserver.OK(`{"RequestId":"R0"}`),
 		active,
@@ -139,7 +141,8 @@ func TestDissociateAndWaitDoesNotTrustAStaleActive(t *testing.T) {
 	_, err := newClient(t, srv).DissociateAndWait(context.Background(), &DissociateAdditionalCertificatesFromListenerInput{
 		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com"}}, time.Minute, tiny)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"ListListenerCertificates", opDissociate, "DescribeListener", "ListListenerCertificates",
+	assert.Equal(t, []string{"DescribeListener", "DescribeAccelerator", // settle
+		"ListListenerCertificates", opDissociate, "DescribeListener", "ListListenerCertificates",
 		"DescribeListener", "ListListenerCertificates", "DescribeAccelerator", "DescribeAccelerator"}, actions(srv))
-	assert.Equal(t, "additional", srv.Requests()[0].Form.Get("Role"))
+	assert.Equal(t, "additional", srv.Requests()[2].Form.Get("Role"))
 }

@@ -2,6 +2,7 @@ package ga
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -18,6 +19,46 @@ import (
 // MaxRotationDomains is the most entries RotateCertificatesInput.Set and
 // Remove may each hold.
 const MaxRotationDomains = 1000
+
+// MaxAdditionalCertificates is the most additional certificates GA lets
+// one listener have.
+const MaxAdditionalCertificates = 25
+
+// CertificateLimitError reports a rotation whose plan would take the
+// listener past MaxAdditionalCertificates: a rotation associates before it
+// dissociates (so that no domain is left unserved), so at its peak the
+// listener holds every certificate listed plus every one associated. It is
+// returned before any write. It matches ErrCertificateQuotaExceeded, the
+// service's answer to such an Associate.
+type CertificateLimitError struct {
+	ListenerID string
+	Listed     int // additional certificates on the listener when planned
+	Associate  int // certificates the plan associates before removing any
+}
+
+// Error says what the limit is and what to do.
+func (e *CertificateLimitError) Error() string {
+	return fmt.Sprintf("ga: rotation of listener %s would need %d additional certificates at once (%d listed + %d to associate "+
+		"before any is removed), more than GA's %d per listener; nothing was sent: remove some first (DissociateAndWait) "+
+		"or rotate in smaller parts", e.ListenerID, e.Listed+e.Associate, e.Listed, e.Associate, MaxAdditionalCertificates)
+}
+
+// Is reports whether target is ErrCertificateQuotaExceeded.
+func (e *CertificateLimitError) Is(target error) bool { return target == ErrCertificateQuotaExceeded }
+
+// checkCertificateLimit returns a *CertificateLimitError when p, applied to
+// a listener with listed additional certificates, would exceed
+// MaxAdditionalCertificates (Updates replace in place and add none).
+func checkCertificateLimit(p RotationPlan, listed int) error {
+	associate := 0
+	for _, batch := range p.Associate {
+		associate += len(batch)
+	}
+	if associate > 0 && listed+associate > MaxAdditionalCertificates {
+		return &CertificateLimitError{ListenerID: p.ListenerID, Listed: listed, Associate: associate}
+	}
+	return nil
+}
 
 // RotateCertificatesInput is the input of [Client.RotateCertificates].
 type RotateCertificatesInput struct {
@@ -97,10 +138,11 @@ func (p RotationPlan) Calls() int { return len(p.Update) + len(p.Associate) + le
 // where, why (Unwrap), what was done and what was not. Dissociations come
 // only after every Set domain was confirmed served, so a failure never
 // leaves a Set domain without a certificate. Re-running RotateCertificates
-// with the same input resumes: it reads the listener again and does only
-// what is left. alicloud.ClientTokenOf returns ClientToken, the rotation's
-// base token: set it as the input's ClientToken for the re-run to reuse the
-// tokens of interrupted calls.
+// with the same input resumes (once the cause is gone: see Resumable): it
+// reads the listener again and does only what is left.
+// alicloud.ClientTokenOf returns ClientToken, the rotation's base token:
+// set it as the input's ClientToken for the re-run to reuse the tokens of
+// interrupted calls.
 type RotationError struct {
 	AcceleratorID, ListenerID string
 	ClientToken               string // the rotation's base token
@@ -122,12 +164,39 @@ type RotationError struct {
 }
 
 // Error says where the rotation stopped, why, what is done and what is
-// left, and that a re-run resumes.
+// left, and either that a re-run resumes or, when the cause does not pass
+// on its own (see Resumable), that it must be fixed first.
 func (e *RotationError) Error() string {
 	return rotation.ErrorText(fmt.Sprintf("ga: rotation of listener %s stopped at %s (ClientToken %s): %v; done: updated %s, associated %s, dissociated %s; not done: serve %s, dissociate %s; ",
 		e.ListenerID, e.Step, e.CallClientToken, e.Err, rotation.List(e.Done.Updated), rotation.List(e.Done.Associated),
 		rotation.List(e.Done.Dissociated), rotation.List(e.NotServed), rotation.List(e.NotDissociated)),
-		len(e.Done.Dissociated) > 0, "every Set domain was served before any dissociation", e.ClientToken)
+		len(e.Done.Dissociated) > 0, "every Set domain was served before any dissociation", e.ClientToken, e.Resumable())
+}
+
+// Resumable reports whether re-running the same input can finish the
+// rotation as things are: the cause can pass (a wait that timed out, a
+// cancel, a busy or transient answer). It is false when the cause stays
+// until someone fixes it: the listener or accelerator is gone or being
+// deleted (alicloud.ErrNotFound, NotExist.* included), the accelerator is
+// locked for an overdue payment, the listener's certificate quota is full
+// (ErrCertificateQuotaExceeded), a domain already has a certificate
+// (ErrCertificateExists), the listener is not HTTPS
+// (ErrListenerProtocolIllegal), the request was refused as invalid (an
+// IdempotentParameterMismatch included: a base token reused for another
+// rotation) or not authorized.
+func (e *RotationError) Resumable() bool {
+	var locked *AcceleratorLockedError
+	switch {
+	case errors.As(e.Err, &locked),
+		errors.Is(e.Err, alicloud.ErrNotFound),
+		errors.Is(e.Err, ErrCertificateQuotaExceeded),
+		errors.Is(e.Err, ErrCertificateExists),
+		errors.Is(e.Err, ErrListenerProtocolIllegal),
+		errors.Is(e.Err, alicloud.ErrInvalidParameter),
+		errors.Is(e.Err, alicloud.ErrUnauthorized):
+		return false
+	}
+	return true
 }
 
 // Unwrap returns the cause.
@@ -148,9 +217,12 @@ func (e *RotationError) As(target any) bool {
 // change at a time, as GA's accelerator lock demands, and after each waits
 // until the listener is active, the domains are as wanted and the
 // accelerator is active again: first every Update, then every Associate,
-// then every Dissociate. Should the listing show a change still under way
-// (a certificate not active, e.g. after an interrupted run), it waits for
-// that change to settle first and lists again.
+// then every Dissociate. Before it lists, it waits until the listener and
+// the accelerator are active (checking at once): a change still under way
+// (an interrupted run's, another caller's) is not planned again, and a
+// listener or accelerator being deleted ends the rotation at once, before
+// any write (*ListenerDeletingError, *AcceleratorDeletingError, matching
+// alicloud.ErrNotFound).
 //
 // It converges: what is already so is skipped and reported (Unchanged,
 // AlreadyDissociated); a run with nothing to do sends no write request (it
@@ -160,16 +232,25 @@ func (e *RotationError) As(target any) bool {
 // prechecking each planned Update with the service's DryRun, and changes
 // nothing.
 //
-// maxWait bounds each wait for one change to take effect (ErrWaitTimeout);
-// bound the whole rotation with ctx. optFns adjust the polling delays.
-// Busy answers of the listener or accelerator are retried
-// (alicloud.RetryPolicy).
+// maxWait bounds each wait (ErrWaitTimeout): the first, for the listener
+// and accelerator to be active, and the one after each call. It includes
+// any time the accelerator is locked by other changes, on this listener or
+// on another listener of the accelerator (GA takes one change per
+// accelerator at a time): rotations of several listeners of one
+// accelerator, concurrent or not, take turns, and each wait may last
+// through the other's changes. Bound the whole rotation with ctx. optFns
+// adjust the polling delays. Busy answers of the listener or accelerator
+// are retried with the call's ClientToken (alicloud.RetryPolicy,
+// MaxConflictWait).
 //
 // Bad input is a *alicloud.ValidationError and nothing is sent: nil input,
 // invalid ids, empty or invalid domains or certificate ids, a domain twice
 // in Set with different certificates, a domain in both Set and Remove, Set
 // and Remove both empty, an invalid ClientToken, maxWait ≤ 0. An error of
-// the listing is returned as is (nothing was sent). Any error after the
+// the listing is returned as is (nothing was sent). A plan that would take
+// the listener past MaxAdditionalCertificates (listed + associated, since
+// nothing is removed before every association) is a *CertificateLimitError,
+// returned before any write (DryRun too) with the output holding the plan. Any error after the
 // first write is a *RotationError, returned with the output so far.
 //
 // Each step is logged at Info (each poll at Debug, failures at Warn)
@@ -194,6 +275,9 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 	}
 	p := r.out.Plan
 	r.out.Unchanged, r.out.AlreadyDissociated = p.Unchanged, p.AlreadyDissociated
+	if err := checkCertificateLimit(p, len(r.listed)); err != nil {
+		return r.out, r.rep.Finish(ctx, err)
+	}
 	r.rep.Planned(ctx, p.Calls(), p.domains())
 	if in.DryRun {
 		err = r.precheck(ctx)
@@ -321,31 +405,25 @@ type rotator struct {
 	maxWait time.Duration
 	opts    alicloud.WaiterOptions
 	out     *RotateCertificatesOutput
-	rep     rotation.Reporter // progress; counts the write calls finished
-	step    string            // the step under way, for errors
-	token   string            // the token of the call under way, for errors
+	rep     rotation.Reporter              // progress; counts the write calls finished
+	step    string                         // the step under way, for errors
+	token   string                         // the token of the call under way, for errors
+	listed  map[string]ListenerCertificate // the listing the plan was made from
 }
 
-// plan lists the listener and makes the plan. A certificate that is not
-// active means a change is still under way (an interrupted run's, say):
-// planning on it could repeat that change, so it first waits for the
-// listener and accelerator to settle and lists again.
+// plan waits until the listener and accelerator are settled (a change still
+// under way, an interrupted run's say, could otherwise be planned again;
+// one being deleted ends the rotation at once), then lists the listener and
+// makes the plan.
 func (r *rotator) plan(ctx context.Context) (RotationPlan, error) {
+	if err := r.c.settle(ctx, r.in.AcceleratorID, r.in.ListenerID, r.maxWait, r.opts); err != nil {
+		return RotationPlan{}, err
+	}
 	certs, err := r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID)
 	if err != nil {
 		return RotationPlan{}, err
 	}
-	for _, cert := range certs {
-		if !strings.EqualFold(cert.State, StateActive) {
-			if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{}, r.maxWait, r.opts, true); err != nil {
-				return RotationPlan{}, err
-			}
-			if certs, err = r.c.additionalCertificates(ctx, r.in.AcceleratorID, r.in.ListenerID); err != nil {
-				return RotationPlan{}, err
-			}
-			break
-		}
-	}
+	r.listed = certs
 	return planRotation(r.in.AcceleratorID, r.in.ListenerID, r.set, r.remove, certs), nil
 }
 
@@ -385,17 +463,18 @@ func (r *rotator) apply(ctx context.Context) error {
 		r.out.Associated = append(r.out.Associated, domains...)
 	}
 	for _, batch := range p.Dissociate {
-		if err := r.change(ctx, alicloud.StepDissociate, opDissociate, batch, batch,
+		if err := r.change(ctx, alicloud.StepDissociate, opDissociate, batch, domainItems(batch),
 			domainWant{absent: batch}, dissociateParams(batch)); err != nil {
 			return err
 		}
 		r.out.Dissociated = append(r.out.Dissociated, batch...)
 	}
 	if p.Calls() == 0 {
-		// Nothing to do: like the ...AndWait methods, return only when the
-		// accelerator takes the next change.
+		// Nothing to do: plan settled listener and accelerator first; wait
+		// only should a listed Set domain not be active yet.
 		r.step = alicloud.StepWait
-		if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{}, r.maxWait, r.opts, true); err != nil {
+		if err := r.c.waitUnlessSo(ctx, r.in.AcceleratorID, r.in.ListenerID, domainWant{served: r.set}, r.listed,
+			r.maxWait, r.opts); err != nil {
 			return r.fail(ctx, err)
 		}
 	}

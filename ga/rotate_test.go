@@ -3,6 +3,8 @@ package ga
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +100,61 @@ func TestRotationErrorMessageAndToken(t *testing.T) {
 	for _, want := range []string{"lsr-1", "wait", "call-token", "boom", "updated 1 [a.com]", "serve 1 [d.com]",
 		"dissociate 1 [c.com]", "nothing was dissociated", `re-run RotateCertificates with the same input (ClientToken "base")`} {
 		assert.Contains(t, msg, want)
+	}
+}
+
+func TestCheckCertificateLimit(t *testing.T) {
+	plan := func(n int) RotationPlan {
+		var batch []DomainCertificate
+		for i := range n {
+			batch = append(batch, DomainCertificate{Domain: "n" + strconv.Itoa(i) + ".com", CertificateID: "c"})
+		}
+		return RotationPlan{ListenerID: "lsr-1", Associate: slices.Collect(slices.Chunk(batch, MaxDomainsPerCall)),
+			Dissociate: [][]string{{"old.com"}}}
+	}
+	assert.NoError(t, checkCertificateLimit(plan(2), 23), "25 at the peak")
+	assert.NoError(t, checkCertificateLimit(plan(0), 30), "no association, nothing added")
+	assert.NoError(t, checkCertificateLimit(plan(25), 0))
+	err := checkCertificateLimit(plan(12), 14)
+	var le *CertificateLimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, CertificateLimitError{ListenerID: "lsr-1", Listed: 14, Associate: 12}, *le)
+	assert.ErrorIs(t, err, ErrCertificateQuotaExceeded)
+	assert.Contains(t, err.Error(), "26 additional certificates at once (14 listed + 12 to associate")
+}
+
+// The error advises a re-run only where one can help.
+func TestRotationErrorAdvisesARerunOnlyWhenItCanHelp(t *testing.T) {
+	apiErr := func(code string) error {
+		return &alicloud.APIError{Service: ServiceName, Code: code, HTTPStatus: 400}
+	}
+	for cause, resumable := range map[error]bool{
+		context.Canceled:                            true,
+		context.DeadlineExceeded:                    true,
+		alicloud.ErrWaitTimeout:                     true,
+		apiErr("StateError.Accelerator"):            true,
+		apiErr("SystemBusy"):                        true,
+		apiErr("Throttling.User"):                   true,
+		apiErr("UnknownError"):                      true,
+		errors.New("connection reset"):              true,
+		apiErr("QuotaExceeded.Certificate"):         false,
+		apiErr("Exist.Certificate"):                 false,
+		apiErr("ProtocolIllegal.Listener"):          false,
+		apiErr("NotExist.Listener"):                 false,
+		apiErr("NotExist.Accelerator"):              false,
+		apiErr("NotExist.Certificate"):              false,
+		apiErr("IdempotentParameterMismatch"):       false,
+		apiErr("Forbidden.RAM"):                     false,
+		&ListenerDeletingError{ListenerID: "lsr-1"}: false,
+		&AcceleratorLockedError{AcceleratorID: "ga-1", State: "finacialLocked"}: false,
+	} {
+		e := &RotationError{ListenerID: "lsr-1", ClientToken: "base", Step: alicloud.StepAssociate, Err: cause}
+		assert.Equal(t, resumable, e.Resumable(), cause.Error())
+		if resumable {
+			assert.Contains(t, e.Error(), `re-run RotateCertificates with the same input (ClientToken "base") to resume`, cause.Error())
+		} else {
+			assert.NotContains(t, e.Error(), "to resume", cause.Error())
+			assert.Contains(t, e.Error(), "the cause does not pass on its own", cause.Error())
+		}
 	}
 }

@@ -54,6 +54,25 @@ func (e *AcceleratorDeletingError) Error() string {
 // Is reports whether target is alicloud.ErrNotFound.
 func (e *AcceleratorDeletingError) Is(target error) bool { return target == alicloud.ErrNotFound }
 
+// AcceleratorLockedError reports an accelerator that GA has locked for an
+// overdue payment (state finacialLocked, GA's spelling) while waited on. It
+// takes no change until the account is settled, which no wait can bring
+// about, so a wait ends at once with it. It matches alicloud.ErrConflict
+// (the accelerator is in the wrong state), not ErrWaitTimeout.
+type AcceleratorLockedError struct {
+	AcceleratorID string
+	State         string // as GA spelled it
+}
+
+// Error names the accelerator and its state.
+func (e *AcceleratorLockedError) Error() string {
+	return "ga: accelerator " + e.AcceleratorID + " is locked for an overdue payment (state " + e.State +
+		"): it takes no change until the account is settled"
+}
+
+// Is reports whether target is alicloud.ErrConflict.
+func (e *AcceleratorLockedError) Is(target error) bool { return target == alicloud.ErrConflict }
+
 // Wait returns nil once the listener's State is active (compared
 // case-insensitively). It polls with a growing, jittered delay (see
 // alicloud.WaiterOptions); after maxWait it returns an error matching
@@ -92,8 +111,11 @@ func NewAcceleratorActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOption
 // case-insensitively): GA takes the next certificate change on any of its
 // listeners. It polls as [ListenerActiveWaiter.Wait] does; it returns at
 // once when ctx ends, the accelerator does not exist
-// (ErrAcceleratorNotFound) or is being deleted (*AcceleratorDeletingError,
-// matching alicloud.ErrNotFound).
+// (ErrAcceleratorNotFound), is being deleted (*AcceleratorDeletingError,
+// matching alicloud.ErrNotFound) or is locked for an overdue payment
+// (state finacialLocked: *AcceleratorLockedError, matching
+// alicloud.ErrConflict; no wait would end it). The ...AndWait methods and
+// RotateCertificates end the same way.
 func (w *AcceleratorActiveWaiter) Wait(ctx context.Context, acceleratorID string, maxWait time.Duration) error {
 	if err := validate.ID("acceleratorID", acceleratorID); err != nil {
 		return err
@@ -124,6 +146,8 @@ func (c *Client) acceleratorActive(ctx context.Context, acceleratorID string) (b
 		return false, "", err
 	case strings.EqualFold(out.State, AcceleratorStateDeleting):
 		return false, "", &AcceleratorDeletingError{AcceleratorID: acceleratorID}
+	case strings.EqualFold(out.State, AcceleratorStateFinancialLocked):
+		return false, "", &AcceleratorLockedError{AcceleratorID: acceleratorID, State: out.State}
 	case !strings.EqualFold(out.State, AcceleratorStateActive):
 		return false, "accelerator " + acceleratorID + " is " + out.State, nil
 	}
@@ -161,13 +185,17 @@ func (want domainWant) pending(certs map[string]ListenerCertificate) string {
 	return strings.Join(left, ", ")
 }
 
-// unlessSo returns want, or nothing when certs (just read) already show it
-// all: the wait then checks only the listener and the accelerator.
-func (want domainWant) unlessSo(certs map[string]ListenerCertificate) domainWant {
+// waitUnlessSo is the wait of a converging call that sends nothing, after
+// settle found the listener and the accelerator active and certs were
+// read: it returns at once when certs show want, and otherwise (a domain
+// listed with its certificate but not active yet) waits as after a change,
+// checking at once.
+func (c *Client) waitUnlessSo(ctx context.Context, acceleratorID, listenerID string, want domainWant,
+	certs map[string]ListenerCertificate, maxWait time.Duration, opts alicloud.WaiterOptions) error {
 	if want.pending(certs) == "" {
-		return domainWant{}
+		return nil
 	}
-	return want
+	return c.waitChange(ctx, acceleratorID, listenerID, want, maxWait, opts, true)
 }
 
 // additionalCertificates returns a listener's additional certificates
@@ -185,6 +213,18 @@ func (c *Client) additionalCertificates(ctx context.Context, acceleratorID, list
 		certs[strings.ToLower(cert.Domain)] = cert
 	}
 	return certs, nil
+}
+
+// settle returns once the listener and the accelerator are active (at
+// once when they are), before a converging operation reads what to do:
+// a change still under way (an interrupted run's, another caller's) could
+// otherwise be planned again, and GA would refuse the write anyway while
+// the accelerator is locked. A listener or accelerator being deleted, or
+// an accelerator locked for an overdue payment, ends it at once
+// (*ListenerDeletingError, *AcceleratorDeletingError,
+// *AcceleratorLockedError), before any write is retried against it.
+func (c *Client) settle(ctx context.Context, acceleratorID, listenerID string, maxWait time.Duration, opts alicloud.WaiterOptions) error {
+	return c.waitChange(ctx, acceleratorID, listenerID, domainWant{}, maxWait, opts, true)
 }
 
 // waitChange waits, up to maxWait, until a certificate change has taken

@@ -299,6 +299,12 @@ const (
 	activeAccelerator = `{"RequestId":"R","AcceleratorId":"ga-1","State":"active"}`
 )
 
+// settled prepends to script the answers every converging call reads
+// first (settle): the listener active, then the accelerator active.
+func settled(script ...testserver.Answer) []testserver.Answer {
+	return append([]testserver.Answer{testserver.OK(activeListener), testserver.OK(activeAccelerator)}, script...)
+}
+
 // DissociateAndWait lists first: a domain without a certificate is not
 // sent, and the shortened list carries a token derived from the caller's.
 func TestDissociateAndWaitConverges(t *testing.T) {
@@ -309,14 +315,14 @@ func TestDissociateAndWaitConverges(t *testing.T) {
 		Domains: []string{"a.com", "b.com"}, ClientToken: "caller-token"}
 
 	t.Run("partial", func(t *testing.T) {
-		srv := testserver.New(t, listed, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), gone,
-			testserver.OK(activeAccelerator))
+		srv := testserver.New(t, settled(listed, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), gone,
+			testserver.OK(activeAccelerator))...)
 		out, err := newClient(t, srv).DissociateAndWait(context.Background(), in, time.Minute, tiny)
 		require.NoError(t, err)
 		want := idem.Derive("caller-token", opDissociate, "ga-1", "lsr-1", "a.com")
 		assert.Equal(t, &DissociateAdditionalCertificatesFromListenerOutput{RequestID: "R-D", ClientToken: want,
 			AlreadyDissociated: []string{"b.com"}}, out)
-		r := srv.Requests()[1]
+		r := srv.Requests()[3]
 		assert.Equal(t, opDissociate, r.Header.Get("x-acs-action"))
 		assert.Equal(t, []string{"a.com"}, r.Form["Domains.1"], "sent as the caller spelled it")
 		assert.Empty(t, r.Form["Domains.2"])
@@ -326,28 +332,28 @@ func TestDissociateAndWaitConverges(t *testing.T) {
 	t.Run("unchanged list keeps the caller's token", func(t *testing.T) {
 		both := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"},
 			{"CertificateId":"c2","Domain":"B.COM","State":"active"}]}`)
-		srv := testserver.New(t, both, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), gone,
-			testserver.OK(activeAccelerator))
+		srv := testserver.New(t, settled(both, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), gone,
+			testserver.OK(activeAccelerator))...)
 		out, err := newClient(t, srv).DissociateAndWait(context.Background(), in, time.Minute, tiny)
 		require.NoError(t, err)
 		assert.Equal(t, "caller-token", out.ClientToken)
 		assert.Empty(t, out.AlreadyDissociated)
-		assert.Equal(t, "caller-token", srv.Requests()[1].Form.Get("ClientToken"))
-		assert.Equal(t, "b.com", srv.Requests()[1].Form.Get("Domains.2"))
+		assert.Equal(t, "caller-token", srv.Requests()[3].Form.Get("ClientToken"))
+		assert.Equal(t, "b.com", srv.Requests()[3].Form.Get("Domains.2"))
 	})
 	t.Run("nothing left sends nothing", func(t *testing.T) {
-		srv := testserver.New(t, gone, testserver.OK(activeListener), testserver.OK(activeAccelerator))
+		srv := testserver.New(t, settled(gone)...)
 		out, err := newClient(t, srv).DissociateAndWait(context.Background(), in, time.Minute)
 		require.NoError(t, err)
 		assert.Equal(t, &DissociateAdditionalCertificatesFromListenerOutput{AlreadyDissociated: []string{"a.com", "b.com"}}, out)
-		assert.Equal(t, []string{"ListListenerCertificates", "DescribeListener", "DescribeAccelerator"}, actions(srv),
-			"no Dissociate, no delay: the first check comes at once")
+		assert.Equal(t, []string{"DescribeListener", "DescribeAccelerator", "ListListenerCertificates"}, actions(srv),
+			"no Dissociate, no delay: settle checks at once, and nothing is checked twice")
 	})
 	t.Run("without a caller token two runs never share one", func(t *testing.T) {
 		var tokens []string
 		for range 2 {
-			srv := testserver.New(t, listed, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), gone,
-				testserver.OK(activeAccelerator))
+			srv := testserver.New(t, settled(listed, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), gone,
+				testserver.OK(activeAccelerator))...)
 			noToken := *in
 			noToken.ClientToken = ""
 			out, err := newClient(t, srv).DissociateAndWait(context.Background(), &noToken, time.Minute, tiny)
@@ -357,13 +363,12 @@ func TestDissociateAndWaitConverges(t *testing.T) {
 		assert.NotEqual(t, tokens[0], tokens[1])
 	})
 	t.Run("a domain gone between the read and the call", func(t *testing.T) {
-		srv := testserver.New(t, listed, testserver.Error(400, "NotExist.Certificate"), gone,
-			testserver.OK(activeListener), testserver.OK(activeAccelerator))
+		srv := testserver.New(t, settled(listed, testserver.Error(400, "NotExist.Certificate"), gone)...)
 		out, err := newClient(t, srv).DissociateAndWait(context.Background(), in, time.Minute, tiny)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"a.com", "b.com"}, out.AlreadyDissociated)
-		assert.Equal(t, []string{"ListListenerCertificates", opDissociate, "ListListenerCertificates", "DescribeListener",
-			"DescribeAccelerator"}, actions(srv))
+		assert.Equal(t, []string{"DescribeListener", "DescribeAccelerator", "ListListenerCertificates", opDissociate,
+			"ListListenerCertificates"}, actions(srv), "the refused call changed nothing: settled already")
 	})
 }
 
@@ -398,29 +403,29 @@ func TestAndWaitErrorsCarryTheClientToken(t *testing.T) {
 			before = empty
 		}
 		t.Run(name+"/listener deleting", func(t *testing.T) {
-			srv := testserver.New(t, before, ok, deletingListener)
+			srv := testserver.New(t, settled(before, ok, deletingListener)...)
 			err := call(newClient(t, srv), time.Minute)
 			var de *ListenerDeletingError
 			require.ErrorAs(t, err, &de)
 			assert.ErrorIs(t, err, alicloud.ErrNotFound)
 			assert.Equal(t, "T", alicloud.ClientTokenOf(err))
-			assert.Len(t, srv.Requests(), 3, "ends at once")
+			assert.Len(t, srv.Requests(), 5, "ends at once")
 		})
 		t.Run(name+"/accelerator deleting", func(t *testing.T) {
 			after := empty
 			if name != "dissociate" {
 				after = testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c-9","Domain":"a.com","State":"active"}]}`)
 			}
-			srv := testserver.New(t, before, ok, testserver.OK(activeListener), after, deletingAccelerator)
+			srv := testserver.New(t, settled(before, ok, testserver.OK(activeListener), after, deletingAccelerator)...)
 			err := call(newClient(t, srv), time.Minute)
 			var de *AcceleratorDeletingError
 			require.ErrorAs(t, err, &de)
 			assert.ErrorIs(t, err, alicloud.ErrNotFound)
 			assert.Equal(t, "T", alicloud.ClientTokenOf(err))
-			assert.Len(t, srv.Requests(), 5, "ends at once")
+			assert.Len(t, srv.Requests(), 7, "ends at once")
 		})
 		t.Run(name+"/timeout", func(t *testing.T) {
-			srv := testserver.New(t, before, ok, testserver.OK(`{"RequestId":"R","State":"updating"}`))
+			srv := testserver.New(t, settled(before, ok, testserver.OK(`{"RequestId":"R","State":"updating"}`))...)
 			err := call(newClient(t, srv), 30*time.Millisecond)
 			require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
 			assert.Contains(t, err.Error(), "lsr-1 is updating")
@@ -435,8 +440,8 @@ func TestAssociateAndWaitConverges(t *testing.T) {
 		{"CertificateId":"c-b","Domain":"b.com","State":"updating"}]}`)
 	servedActive := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c-a","Domain":"A.com","State":"active"},
 		{"CertificateId":"c-b","Domain":"b.com","State":"active"}]}`)
-	srv := testserver.New(t, listed, testserver.OK(`{"RequestId":"R-A"}`), testserver.OK(activeListener), served,
-		testserver.OK(activeListener), servedActive, testserver.OK(activeAccelerator))
+	srv := testserver.New(t, settled(listed, testserver.OK(`{"RequestId":"R-A"}`), testserver.OK(activeListener), served,
+		testserver.OK(activeListener), servedActive, testserver.OK(activeAccelerator))...)
 	in := &AssociateAdditionalCertificatesWithListenerInput{AcceleratorID: "ga-1", ListenerID: "lsr-1", ClientToken: "T",
 		Certificates: []DomainCertificate{{"a.com", "c-a"}, {"b.com", "c-b"}}}
 	out, err := newClient(t, srv).AssociateAndWait(context.Background(), in, time.Minute, tiny)
@@ -444,10 +449,10 @@ func TestAssociateAndWaitConverges(t *testing.T) {
 	want := idem.Derive("T", opAssociate, "ga-1", "lsr-1", "b.com=c-b")
 	assert.Equal(t, &AssociateAdditionalCertificatesWithListenerOutput{RequestID: "R-A", ClientToken: want,
 		AlreadyAssociated: []string{"a.com"}}, out)
-	r := srv.Requests()[1]
+	r := srv.Requests()[3]
 	assert.Equal(t, map[string][]string{"RegionId": {"cn-hangzhou"}, "AcceleratorId": {"ga-1"}, "ListenerId": {"lsr-1"},
 		"ClientToken": {want}, "Certificates.1.Domain": {"b.com"}, "Certificates.1.Id": {"c-b"}}, map[string][]string(r.Form))
-	assert.Len(t, srv.Requests(), 7, "an updating domain is not served yet")
+	assert.Len(t, srv.Requests(), 9, "an updating domain is not served yet")
 }
 
 func TestUpdateAndWait(t *testing.T) {
@@ -455,21 +460,30 @@ func TestUpdateAndWait(t *testing.T) {
 	old := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c-old","Domain":"a.com","State":"active"}]}`)
 	updated := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c-new","Domain":"a.com","State":"ACTIVE"}]}`)
 	t.Run("replaces", func(t *testing.T) {
-		srv := testserver.New(t, old, testserver.OK(`{"RequestId":"R-U"}`), testserver.OK(activeListener), old,
-			testserver.OK(activeListener), updated, testserver.OK(`{"RequestId":"R","State":"configuring"}`), testserver.OK(activeAccelerator))
+		srv := testserver.New(t, settled(old, testserver.OK(`{"RequestId":"R-U"}`), testserver.OK(activeListener), old,
+			testserver.OK(activeListener), updated, testserver.OK(`{"RequestId":"R","State":"configuring"}`), testserver.OK(activeAccelerator))...)
 		out, err := newClient(t, srv).UpdateAndWait(context.Background(), in, time.Minute, tiny)
 		require.NoError(t, err)
 		assert.Equal(t, "R-U", out.RequestID)
 		assert.False(t, out.AlreadyUpdated)
-		assert.Equal(t, []string{"ListListenerCertificates", opUpdate, "DescribeListener", "ListListenerCertificates",
+		assert.Equal(t, []string{"DescribeListener", "DescribeAccelerator", "ListListenerCertificates", opUpdate, "DescribeListener", "ListListenerCertificates",
 			"DescribeListener", "ListListenerCertificates", "DescribeAccelerator", "DescribeAccelerator"}, actions(srv))
 	})
 	t.Run("already", func(t *testing.T) {
-		srv := testserver.New(t, updated, testserver.OK(activeListener), updated, testserver.OK(activeAccelerator))
+		srv := testserver.New(t, settled(updated)...)
 		out, err := newClient(t, srv).UpdateAndWait(context.Background(), in, time.Minute, tiny)
 		require.NoError(t, err)
 		assert.Equal(t, &UpdateAdditionalCertificateWithListenerOutput{AlreadyUpdated: true}, out)
-		assert.NotContains(t, actions(srv), opUpdate)
+		assert.Equal(t, []string{"DescribeListener", "DescribeAccelerator", "ListListenerCertificates"}, actions(srv))
+	})
+	t.Run("already, not active yet", func(t *testing.T) {
+		updating := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c-new","Domain":"a.com","State":"updating"}]}`)
+		srv := testserver.New(t, settled(updating, testserver.OK(activeListener), updated, testserver.OK(activeAccelerator))...)
+		out, err := newClient(t, srv).UpdateAndWait(context.Background(), in, time.Minute, tiny)
+		require.NoError(t, err)
+		assert.True(t, out.AlreadyUpdated)
+		assert.Equal(t, []string{"DescribeListener", "DescribeAccelerator", "ListListenerCertificates",
+			"DescribeListener", "ListListenerCertificates", "DescribeAccelerator"}, actions(srv), "waits until it serves")
 	})
 	t.Run("dry run sends only the precheck", func(t *testing.T) {
 		srv := testserver.New(t, testserver.Error(400, "DryRunOperation"))
@@ -507,4 +521,39 @@ func TestWaitersMatchStatesCaseInsensitively(t *testing.T) {
 	var de *AcceleratorDeletingError
 	assert.ErrorAs(t, err, &de)
 	assert.ErrorIs(t, err, alicloud.ErrNotFound)
+	srv = testserver.New(t, testserver.OK(`{"RequestId":"R","State":"FinacialLocked"}`))
+	err = NewAcceleratorActiveWaiter(newClient(t, srv), tiny).Wait(context.Background(), "ga-1", time.Minute)
+	var le *AcceleratorLockedError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, AcceleratorLockedError{AcceleratorID: "ga-1", State: "FinacialLocked"}, *le)
+	assert.ErrorIs(t, err, alicloud.ErrConflict)
+	assert.NotErrorIs(t, err, alicloud.ErrWaitTimeout)
+	assert.Len(t, srv.Requests(), 1, "ends at once")
+}
+
+// Derived tokens compare domains case-insensitively, certificate ids
+// exactly: two ids that differ only in case are two certificates.
+func TestDerivedTokensLowerCaseOnlyDomains(t *testing.T) {
+	pair := func(domain, id string) string {
+		return derivedToken("base", opAssociate, "ga-1", "lsr-1", pairItems([]DomainCertificate{{domain, id}}))
+	}
+	assert.Equal(t, pair("A.com", "cert-x"), pair("a.COM", "cert-x"))
+	assert.NotEqual(t, pair("a.com", "cert-X"), pair("a.com", "cert-x"))
+	assert.Equal(t, idem.Derive("base", opAssociate, "ga-1", "lsr-1", "a.com=cert-X"), pair("A.com", "cert-X"))
+	assert.Equal(t, derivedToken("base", opDissociate, "ga-1", "lsr-1", domainItems([]string{"B.com", "a.com"})),
+		derivedToken("base", opDissociate, "ga-1", "lsr-1", domainItems([]string{"A.COM", "b.com"})), "sorted, any case")
+}
+
+// DissociateAndWait waits only on the domains it sent: a domain that had no
+// certificate when it looked and has one meanwhile does not hold it up.
+func TestDissociateAndWaitWaitsOnlyOnTheDomainsSent(t *testing.T) {
+	listed := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c1","Domain":"a.com","State":"active"}]}`)
+	bAppeared := testserver.OK(`{"RequestId":"R","Certificates":[{"CertificateId":"c2","Domain":"b.com","State":"active"}]}`)
+	srv := testserver.New(t, settled(listed, testserver.OK(`{"RequestId":"R-D"}`), testserver.OK(activeListener), bAppeared,
+		testserver.OK(activeAccelerator))...)
+	out, err := newClient(t, srv).DissociateAndWait(context.Background(), &DissociateAdditionalCertificatesFromListenerInput{
+		AcceleratorID: "ga-1", ListenerID: "lsr-1", Domains: []string{"a.com", "b.com"}}, time.Minute, tiny)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"b.com"}, out.AlreadyDissociated)
+	assert.Len(t, srv.Requests(), 7)
 }

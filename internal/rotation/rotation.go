@@ -124,9 +124,10 @@ func List(list []string) string {
 // ErrorText is the message of a RotationError: head (where the rotation
 // stopped, why, what is done and what is not, ending in "; "), then
 // whether anything was dissociated (when something was, ordered says what
-// held before the first dissociation), then how to resume with the base
-// token.
-func ErrorText(head string, dissociated bool, ordered, baseToken string) string {
+// held before the first dissociation), then, when resumable (the cause can
+// pass: a wait, a cancel, a busy or transient answer), how to resume with
+// the base token, and otherwise that the cause must be fixed first.
+func ErrorText(head string, dissociated bool, ordered, baseToken string, resumable bool) string {
 	var b strings.Builder
 	b.WriteString(head)
 	if dissociated {
@@ -134,6 +135,12 @@ func ErrorText(head string, dissociated bool, ordered, baseToken string) string 
 		b.WriteString("; ")
 	} else {
 		b.WriteString("nothing was dissociated; ")
+	}
+	if !resumable {
+		b.WriteString("the cause does not pass on its own: a re-run with the same input would stop the same way until it is fixed (ClientToken ")
+		b.WriteString(strconv.Quote(baseToken))
+		b.WriteString(")")
+		return b.String()
 	}
 	b.WriteString("re-run RotateCertificates with the same input (ClientToken ")
 	b.WriteString(strconv.Quote(baseToken))

@@ -24,9 +24,11 @@ func TestList(t *testing.T) {
 
 func TestErrorText(t *testing.T) {
 	assert.Equal(t, `head; nothing was dissociated; re-run RotateCertificates with the same input (ClientToken "base") to resume`,
-		ErrorText("head; ", false, "all served first", "base"))
+		ErrorText("head; ", false, "all served first", "base", true))
 	assert.Equal(t, `head; all served first; re-run RotateCertificates with the same input (ClientToken "a\"b") to resume`,
-		ErrorText("head; ", true, "all served first", `a"b`))
+		ErrorText("head; ", true, "all served first", `a"b`, true))
+	assert.Equal(t, `head; nothing was dissociated; the cause does not pass on its own: a re-run with the same input would stop the same way until it is fixed (ClientToken "base")`,
+		ErrorText("head; ", false, "all served first", "base", false))
 }
 
 type rotationError struct {
