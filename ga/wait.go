@@ -256,9 +256,9 @@ func (c *Client) waitChange(ctx context.Context, acceleratorID, listenerID strin
 		return c.acceleratorActive(ctx, acceleratorID)
 	}
 	if now {
-		if done, _, err := check(ctx); done || err != nil {
-			return err
-		}
+		// The first check comes at once, inside the poller: maxWait bounds
+		// it too, and observers see it as a poll.
+		opts.FirstDelay = time.Nanosecond
 	}
 	what := fmt.Sprintf("the change of listener %s to take effect (listener active, domains as wanted, accelerator %s active)",
 		listenerID, acceleratorID)
