@@ -192,7 +192,10 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 		if in.dryRun {
 			return r, nil
 		}
-		if err := d.waiter(c, optFns).wait(ctx, in.listenerID, in.ids, res.jobID, maxWait); err != nil {
+		// Wait on what this call changes and what an earlier job still
+		// does: not on ids already in the end state, which someone else
+		// may change meanwhile.
+		if err := d.waiter(c, optFns).wait(ctx, in.listenerID, append(send, underway...), res.jobID, maxWait); err != nil {
 			return r, waitError(res, err)
 		}
 		return r, nil

@@ -2,6 +2,7 @@ package alb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -116,7 +117,20 @@ func (e *RotationError) Error() string {
 	return rotation.ErrorText(fmt.Sprintf("alb: rotation of listener %s stopped at %s: %v; done: associated %s, dissociated %s; not done: associate %s, dissociate %s; ",
 		e.ListenerID, e.Step, e.Err, rotation.List(e.Done.Associated), rotation.List(e.Done.Dissociated),
 		rotation.List(e.NotAssociated), rotation.List(e.NotDissociated)),
-		len(e.Done.Dissociated) > 0, "every new certificate was Associated before any dissociation", e.ClientToken, true)
+		len(e.Done.Dissociated) > 0, "every new certificate was Associated before any dissociation", e.ClientToken, e.Resumable())
+}
+
+// Resumable reports whether re-running the same input can finish the work
+// without a change elsewhere first: not when the listener is gone or is an
+// HTTP listener, the request was refused as invalid, or the caller is not
+// authorized.
+func (e *RotationError) Resumable() bool {
+	switch {
+	case errors.Is(e.Err, alicloud.ErrNotFound), errors.Is(e.Err, ErrHTTPListenerNotSupported),
+		errors.Is(e.Err, alicloud.ErrInvalidParameter), errors.Is(e.Err, alicloud.ErrUnauthorized):
+		return false
+	}
+	return true
 }
 
 // Unwrap returns the cause.

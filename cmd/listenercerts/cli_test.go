@@ -254,7 +254,25 @@ func TestFailRotation(t *testing.T) {
 	assert.Contains(t, errOut.String(), "listenercerts: the rotation of lsn-1 stopped at the dissociate call:\nlistenercerts: alb DissociateAdditionalCertificatesFromListener refused: Forbidden (HTTP 403)\n")
 	assert.Contains(t, errOut.String(), "diagnosis:  https://api.aliyun.com/troubleshoot?q=Forbidden")
 	assert.Contains(t, errOut.String(), "  done:       associated c9; dissociated none\n  not done:   associate none; dissociate c1\n")
+	assert.Contains(t, errOut.String(), "a re-run cannot finish this until the cause is fixed", "Forbidden: a re-run alone cannot help")
+	assert.NotContains(t, errOut.String(), "resume with")
+
+	// A transient refusal after a write was sent: the same command resumes.
+	transient := *refused
+	transient.Sent = true
+	transient.Err = &alicloud.APIError{Service: "alb", Operation: "DissociateAdditionalCertificatesFromListener", Code: "ServiceUnavailable",
+		RequestID: "R-2", HTTPStatus: 503}
+	errOut.Reset()
+	assert.Equal(t, exitFailed, a.fail(inv, &transient))
 	assert.Contains(t, errOut.String(), "the rotation stopped part way; resume with -client-token "+token+" (the service acts at most once per token):\n")
+
+	// Stopped before its first write: nothing to resume.
+	unsent := &alb.RotationError{ListenerID: "lsn-1", ClientToken: token, Step: alicloud.StepAssociate,
+		NotAssociated: []string{"c9"}, NotDissociated: []string{"c1"}, Err: errors.New("connection refused")}
+	errOut.Reset()
+	assert.Equal(t, exitFailed, a.fail(inv, unsent))
+	assert.Contains(t, errOut.String(), "nothing was sent")
+	assert.NotContains(t, errOut.String(), "resume with")
 }
 
 func TestRotationText(t *testing.T) {

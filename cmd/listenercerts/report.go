@@ -86,6 +86,8 @@ type rotationStop struct {
 	done, notDone  []listed
 	dissociated    bool
 	cause          error
+	sent           bool // a write was sent before it stopped
+	resumable      bool // a re-run of the same input can finish the work
 }
 
 func rotationStopOf(err error) *rotationStop {
@@ -94,10 +96,12 @@ func rotationStopOf(err error) *rotationStop {
 	switch {
 	case errors.As(err, &ae):
 		return &rotationStop{listener: ae.ListenerID, step: ae.Step, cause: ae.Err, dissociated: len(ae.Done.Dissociated) > 0,
+			sent: alicloud.ClientTokenOf(err) != "", resumable: ae.Resumable(),
 			done:    []listed{{"associated", ae.Done.Associated}, {"dissociated", ae.Done.Dissociated}},
 			notDone: []listed{{"associate", ae.NotAssociated}, {"dissociate", ae.NotDissociated}}}
 	case errors.As(err, &ge):
 		return &rotationStop{listener: ge.ListenerID, step: ge.Step, cause: ge.Err, dissociated: len(ge.Done.Dissociated) > 0,
+			sent: alicloud.ClientTokenOf(err) != "", resumable: ge.Resumable(),
 			done:    []listed{{"updated", ge.Done.Updated}, {"associated", ge.Done.Associated}, {"dissociated", ge.Done.Dissociated}},
 			notDone: []listed{{"serve", ge.NotServed}, {"dissociate", ge.NotDissociated}}}
 	}
@@ -129,6 +133,17 @@ func (a *app) failRotation(inv *invocation, r *rotationStop) int {
 		fmt.Fprintln(w, "  (nothing was dissociated)")
 	}
 	code, why, longer := exitFailed, "the rotation stopped part way", false
+	if errors.Is(r.cause, alicloud.ErrWaitTimeout) {
+		code = exitTimeout
+	}
+	switch {
+	case !r.resumable:
+		fmt.Fprintln(w, "a re-run cannot finish this until the cause is fixed (see above)")
+		return code
+	case !r.sent:
+		fmt.Fprintln(w, "nothing was sent; run the same command again when the cause is gone")
+		return code
+	}
 	switch {
 	case errors.Is(r.cause, alicloud.ErrWaitTimeout):
 		code, why, longer = exitTimeout, "the last change was accepted and is still in progress", true
