@@ -141,9 +141,13 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 	if base == "" {
 		base = alicloud.NewClientToken()
 	}
+	refused := "" // the token of a write refused as stale, when one was
 	for round := 1; ; round++ {
 		listed, err := c.listed(ctx, in.listenerID, in.ids)
 		if err != nil {
+			if refused != "" { // a write was sent: its token stays with the error
+				return nil, withToken(refused, err)
+			}
 			return nil, err
 		}
 		var send, already, underway []string
@@ -184,6 +188,7 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 		res, err := c.change(ctx, d.op, req)
 		if err != nil {
 			if errors.Is(err, d.stale) && round < staleRounds {
+				refused = req.clientToken
 				continue
 			}
 			return nil, err

@@ -3,10 +3,12 @@ package alb
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/testserver"
 )
 
@@ -51,4 +53,18 @@ func TestEchoedSecretInASuccessfulAnswerReachesNoOutput(t *testing.T) {
 		assert.NotContains(t, rid, secret)
 		assert.Contains(t, rid, "R-")
 	}
+}
+
+// A write refused as stale (the listing was out of date) was sent: should
+// the listing that follows fail, its error still carries that call's token.
+func TestRelistErrorAfterAStaleWriteCarriesItsToken(t *testing.T) {
+	srv := testserver.New(t,
+		testserver.OK(`{"RequestId":"R1","Certificates":[{"CertificateId":"c1","Status":"Associated"}]}`),
+		testserver.Error(400, "ResourceNotAssociated.Certificate"),
+		testserver.Error(500, "InternalError"))
+	_, err := newClient(t, srv).DissociateAndWait(context.Background(), &DissociateAdditionalCertificatesFromListenerInput{
+		ListenerID: "lsn-1", CertificateIDs: []string{"c1"}, ClientToken: "tok-1"}, time.Minute)
+	require.Error(t, err)
+	assert.Equal(t, "tok-1", alicloud.ClientTokenOf(err))
+	assert.Equal(t, "tok-1", srv.Requests()[1].Form.Get("ClientToken"))
 }

@@ -119,9 +119,13 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
 		return nil, err
 	}
+	refused := "" // the token of a Dissociate refused as stale, when one was
 	for relist := 0; ; relist++ {
 		certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 		if err != nil {
+			if refused != "" { // a write was sent: its token stays with the error
+				return nil, withToken(refused, err)
+			}
 			return nil, err
 		}
 		out := &DissociateAdditionalCertificatesFromListenerOutput{}
@@ -145,6 +149,7 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 		}
 		res, err := c.DissociateAdditionalCertificatesFromListener(ctx, &call)
 		if errors.Is(err, ErrCertificateNotFound) && relist < maxRelist {
+			refused = alicloud.ClientTokenOf(err)
 			continue
 		}
 		if err != nil {

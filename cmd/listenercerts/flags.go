@@ -68,7 +68,8 @@ func newGlobalFlagSet(g *globalFlags) *flag.FlagSet {
 	fs.StringVar(&g.endpoint, "endpoint", "", "endpoint `URL` override, e.g. http://127.0.0.1:8080 for cmd/alicloud-emulator")
 	fs.Var(enumValue{&g.output, []string{"text", "json"}}, "output", "`format` of the result on stdout: text or json")
 	fs.Var(durationValue{&g.wait}, "wait", "`duration` to wait for the change to take effect, e.g. 90s or 10m; 0 returns once the service accepted it. "+
-		"For rotate it bounds each wait (one after every write call), not the whole run, and 0 is a usage error")
+		"For rotate it bounds each wait (one after every write call), not the whole run, and 0 is a usage error. "+
+		"For ga it also bounds the wait for an earlier change (the accelerator's lock) before the write")
 	fs.BoolVar(&g.verbose, "v", false, "log every attempt (the SDK's debug records) to stderr")
 	return fs
 }
