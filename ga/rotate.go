@@ -177,20 +177,24 @@ func (e *RotationError) Error() string {
 // rotation as things are: the cause can pass (a wait that timed out, a
 // cancel, a busy or transient answer). It is false when the cause stays
 // until someone fixes it: the listener or accelerator is gone or being
-// deleted (alicloud.ErrNotFound, NotExist.* included), the accelerator is
-// locked for an overdue payment, the listener's certificate quota is full
-// (ErrCertificateQuotaExceeded), a domain already has a certificate
-// (ErrCertificateExists), the listener is not HTTPS
+// deleted (alicloud.ErrNotFound), the accelerator is locked for an overdue
+// payment, the listener's certificate quota is full
+// (ErrCertificateQuotaExceeded), the listener is not HTTPS
 // (ErrListenerProtocolIllegal), the request was refused as invalid (an
 // IdempotentParameterMismatch included: a base token reused for another
-// rotation) or not authorized.
+// rotation) or not authorized. A domain that has, or lacks, a certificate
+// against the plan (ErrCertificateExists, ErrCertificateNotFound: the
+// listing was out of date) is resumable: a re-run plans afresh.
 func (e *RotationError) Resumable() bool {
 	var locked *AcceleratorLockedError
 	switch {
+	case errors.Is(e.Err, ErrCertificateNotFound), errors.Is(e.Err, ErrCertificateExists):
+		// The listing the plan was made from was out of date (another
+		// writer, say): a re-run reads it again and plans from it.
+		return true
 	case errors.As(e.Err, &locked),
 		errors.Is(e.Err, alicloud.ErrNotFound),
 		errors.Is(e.Err, ErrCertificateQuotaExceeded),
-		errors.Is(e.Err, ErrCertificateExists),
 		errors.Is(e.Err, ErrListenerProtocolIllegal),
 		errors.Is(e.Err, alicloud.ErrInvalidParameter),
 		errors.Is(e.Err, alicloud.ErrUnauthorized):

@@ -138,11 +138,11 @@ func TestRotationErrorAdvisesARerunOnlyWhenItCanHelp(t *testing.T) {
 		apiErr("UnknownError"):                      true,
 		errors.New("connection reset"):              true,
 		apiErr("QuotaExceeded.Certificate"):         false,
-		apiErr("Exist.Certificate"):                 false,
+		apiErr("Exist.Certificate"):                 true, // the listing was out of date: a re-run plans afresh
 		apiErr("ProtocolIllegal.Listener"):          false,
 		apiErr("NotExist.Listener"):                 false,
 		apiErr("NotExist.Accelerator"):              false,
-		apiErr("NotExist.Certificate"):              false,
+		apiErr("NotExist.Certificate"):              true,
 		apiErr("IdempotentParameterMismatch"):       false,
 		apiErr("Forbidden.RAM"):                     false,
 		&ListenerDeletingError{ListenerID: "lsr-1"}: false,
