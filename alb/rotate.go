@@ -156,7 +156,10 @@ func (e *RotationError) As(target any) bool {
 // (AlreadyAssociated, AlreadyDissociated); a run with nothing to do sends no
 // write request; running it again with the same input after an
 // interruption (a crash, a cancel, an error) finishes the work and repeats
-// nothing done. DryRun returns the plan after prechecking each planned call
+// nothing done. Should another writer change the listener after the plan
+// (the service answers ResourceAlreadyAssociated or ResourceNotAssociated),
+// the call's certificates are listed again: those already so are reported,
+// the rest sent. DryRun returns the plan after prechecking each planned call
 // with the service's DryRun, and changes nothing.
 //
 // maxWait bounds each wait for one change to take effect (ErrWaitTimeout);
@@ -193,7 +196,7 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 		return nil, r.rep.Finish(ctx, err)
 	}
 	p := r.out.Plan
-	r.out.AlreadyAssociated, r.out.AlreadyDissociated = p.AlreadyAssociated, p.AlreadyDissociated
+	r.out.AlreadyAssociated, r.out.AlreadyDissociated = slices.Clone(p.AlreadyAssociated), slices.Clone(p.AlreadyDissociated)
 	r.rep.Planned(ctx, p.Calls(), slices.Concat(slices.Concat(p.Associate...), slices.Concat(p.Dissociate...)))
 	if in.DryRun {
 		err = r.precheck(ctx)
@@ -310,20 +313,22 @@ func (r *rotator) precheck(ctx context.Context) error {
 func (r *rotator) apply(ctx context.Context) error {
 	p := r.out.Plan
 	for _, batch := range p.Associate {
-		if err := r.change(ctx, association, alicloud.StepAssociate, batch); err != nil {
+		changed, err := r.change(ctx, association, alicloud.StepAssociate, batch)
+		if err != nil {
 			return err
 		}
-		r.out.Associated = append(r.out.Associated, batch...)
+		r.out.Associated = append(r.out.Associated, changed...)
 	}
 	if err := r.await(ctx, association, p.AwaitAssociated); err != nil {
 		return err
 	}
 	r.awaitedAssociated = true
 	for _, batch := range p.Dissociate {
-		if err := r.change(ctx, dissociation, alicloud.StepDissociate, batch); err != nil {
+		changed, err := r.change(ctx, dissociation, alicloud.StepDissociate, batch)
+		if err != nil {
 			return err
 		}
-		r.out.Dissociated = append(r.out.Dissociated, batch...)
+		r.out.Dissociated = append(r.out.Dissociated, changed...)
 	}
 	return r.await(ctx, dissociation, p.AwaitDissociated)
 }
@@ -340,22 +345,76 @@ func (r *rotator) await(ctx context.Context, d direction, ids []string) error {
 	return nil
 }
 
-// change makes one planned call and waits until its job is done.
-func (r *rotator) change(ctx context.Context, d direction, step string, batch []string) error {
-	r.step = step
-	token := idem.Derive(r.out.ClientToken, append([]string{d.op, r.in.ListenerID}, slices.Sorted(slices.Values(batch))...)...)
-	res, err := r.c.change(ctx, d.op, certificateChange{listenerID: r.in.ListenerID, ids: batch, clientToken: token})
+// change makes one planned call and waits until its job is done. It
+// returns the ids it changed. Should the service answer that the listing
+// the plan came from is out of date (another writer associated or
+// dissociated some of them meanwhile), it lists the batch again, reports
+// what is already so, waits for what another job is changing, and sends
+// the rest (up to staleRounds times), as the ...AndWait calls do.
+func (r *rotator) change(ctx context.Context, d direction, step string, batch []string) ([]string, error) {
+	for round := 1; ; round++ {
+		r.step = step
+		token := idem.Derive(r.out.ClientToken, append([]string{d.op, r.in.ListenerID}, slices.Sorted(slices.Values(batch))...)...)
+		res, err := r.c.change(ctx, d.op, certificateChange{listenerID: r.in.ListenerID, ids: batch, clientToken: token})
+		if err != nil && errors.Is(err, d.stale) && round < staleRounds {
+			if batch, err = r.restOf(ctx, d, batch); err != nil {
+				return nil, r.fail(ctx, withToken(token, err))
+			}
+			if len(batch) == 0 {
+				return nil, nil
+			}
+			continue
+		}
+		if err != nil {
+			return nil, r.fail(ctx, err)
+		}
+		r.out.JobIDs = append(r.out.JobIDs, res.jobID)
+		r.rep.Report(ctx, alicloud.ProgressEvent{Step: step, Items: batch, JobID: res.jobID, ClientToken: token})
+		r.step = alicloud.StepWait
+		if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, batch, res.jobID, r.maxWait); err != nil {
+			return nil, r.fail(ctx, waitError(res, err))
+		}
+		r.rep.Done++
+		return batch, nil
+	}
+}
+
+// restOf lists batch again after a stale answer: ids already in the end
+// state are reported as such, ids another job is changing are waited for,
+// and the rest is returned, to be sent.
+func (r *rotator) restOf(ctx context.Context, d direction, batch []string) ([]string, error) {
+	listed, err := r.c.listed(ctx, r.in.ListenerID, batch)
 	if err != nil {
-		return r.fail(ctx, err)
+		return nil, err
 	}
-	r.out.JobIDs = append(r.out.JobIDs, res.jobID)
-	r.rep.Report(ctx, alicloud.ProgressEvent{Step: step, Items: batch, JobID: res.jobID, ClientToken: token})
-	r.step = alicloud.StepWait
-	if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, batch, res.jobID, r.maxWait); err != nil {
-		return r.fail(ctx, waitError(res, err))
+	var rest, underway []string
+	for _, id := range batch {
+		cert, ok := listed[id]
+		switch {
+		case d.done(cert, ok):
+			r.already(d, id)
+		case d.underway(cert, ok):
+			r.already(d, id)
+			underway = append(underway, id)
+		default:
+			rest = append(rest, id)
+		}
 	}
-	r.rep.Done++
-	return nil
+	if len(underway) > 0 {
+		if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, underway, "", r.maxWait); err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
+}
+
+// already records id as found in the end state of d.
+func (r *rotator) already(d direction, id string) {
+	if d.removes {
+		r.out.AlreadyDissociated = append(r.out.AlreadyDissociated, id)
+	} else {
+		r.out.AlreadyAssociated = append(r.out.AlreadyAssociated, id)
+	}
 }
 
 func (r *rotator) fail(ctx context.Context, err error) error {
@@ -366,15 +425,20 @@ func (r *rotator) fail(ctx context.Context, err error) error {
 	e.Done.Dissociated = slices.Clone(r.out.Dissociated)
 	e.Done.JobIDs = slices.Clone(r.out.JobIDs)
 	p := r.out.Plan
+	// Found done after a stale answer (restOf waited for them): in out's
+	// Already lists but not in the plan's.
+	foundDone := func(out, planned []string, id string) bool {
+		return slices.Contains(out, id) && !slices.Contains(planned, id)
+	}
 	for _, id := range r.in.Add {
-		if !slices.Contains(r.out.Associated, id) && !(slices.Contains(p.AlreadyAssociated, id) &&
-			(r.awaitedAssociated || !slices.Contains(p.AwaitAssociated, id))) {
+		if !slices.Contains(r.out.Associated, id) && !foundDone(r.out.AlreadyAssociated, p.AlreadyAssociated, id) &&
+			!(slices.Contains(p.AlreadyAssociated, id) && (r.awaitedAssociated || !slices.Contains(p.AwaitAssociated, id))) {
 			e.NotAssociated = append(e.NotAssociated, id)
 		}
 	}
 	for _, id := range r.in.Remove {
-		if !slices.Contains(r.out.Dissociated, id) && !(slices.Contains(p.AlreadyDissociated, id) &&
-			!slices.Contains(p.AwaitDissociated, id)) {
+		if !slices.Contains(r.out.Dissociated, id) && !foundDone(r.out.AlreadyDissociated, p.AlreadyDissociated, id) &&
+			!(slices.Contains(p.AlreadyDissociated, id) && !slices.Contains(p.AwaitDissociated, id)) {
 			e.NotDissociated = append(e.NotDissociated, id)
 		}
 	}

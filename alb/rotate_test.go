@@ -411,3 +411,28 @@ func TestRotationErrorCarriesATokenOnlyOnceSent(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.True(t, re.Sent)
 }
+
+// Another writer associates one of the new certificates between the
+// rotation's plan and its first call: the service refuses the call as
+// stale; the rotation lists again, reports that one as already associated,
+// sends the rest, and finishes.
+func TestRotationReplansAfterAStaleAnswer(t *testing.T) {
+	srv, c := rotationSetup(t, 0, nil, []string{"old-1"}, "lsn-1")
+	other, err := alb.New(srv.Config())
+	require.NoError(t, err)
+	out, err := c.RotateCertificates(context.Background(), &alb.RotateCertificatesInput{ListenerID: "lsn-1",
+		Add: []string{"new-1", "new-2"}, Remove: []string{"old-1"},
+		Progress: func(ev alicloud.ProgressEvent) {
+			if ev.Step == alicloud.StepPlan { // the plan is made: now the other writer acts
+				_, err := other.AssociateAdditionalCertificatesWithListener(context.Background(),
+					&alb.AssociateAdditionalCertificatesWithListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"new-1"}})
+				require.NoError(t, err)
+			}
+		}}, time.Minute, quick)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"new-2"}, out.Associated)
+	assert.Contains(t, out.AlreadyAssociated, "new-1")
+	assert.Equal(t, []string{"old-1"}, out.Dissociated)
+	assert.Equal(t, map[string]string{"def": "Associated", "new-1": "Associated", "new-2": "Associated"}, listed(t, srv, "lsn-1"))
+	assert.Equal(t, 1, srv.Stats().ErrorsByCode["ResourceAlreadyAssociated.Certificate"], "the stale call was refused once")
+}
