@@ -406,34 +406,15 @@ func newALBRotation(b testing.TB, q quota) *albRotation {
 // run rotates every listener at once and returns the rotations' errors and
 // the wall time.
 func (r *albRotation) run(opt func(*alicloud.WaiterOptions)) ([]error, time.Duration) {
-	ctx := context.Background()
-	errs := make([]error, len(r.inputs))
-	var wg sync.WaitGroup
-	start := time.Now()
-	for i, in := range r.inputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = r.client.RotateCertificates(ctx, in, time.Minute, opt)
-		}()
-	}
-	wg.Wait()
-	return errs, time.Since(start)
+	return rotateAll(len(r.inputs), func(ctx context.Context, i int) error {
+		_, err := r.client.RotateCertificates(ctx, r.inputs[i], time.Minute, opt)
+		return err
+	})
 }
 
 // check checks the outcome of a round and tallies its cost.
 func (r *albRotation) check(b testing.TB, errs []error, wall time.Duration) rotationTally {
-	t := rotationTally{wall: wall}
-
-	for i, err := range errs {
-		switch {
-		case errors.Is(err, alicloud.ErrThrottled):
-			t.throttledSurfaced++
-			b.Errorf("listener %s: throttling surfaced: %v", r.inputs[i].ListenerID, err)
-		case err != nil:
-			b.Fatalf("listener %s: %v", r.inputs[i].ListenerID, err)
-		}
-	}
+	t := rotationTally{wall: wall, throttledSurfaced: surfaced(b, errs, func(i int) string { return r.inputs[i].ListenerID })}
 	for _, in := range r.inputs {
 		l, _ := r.srv.ALB.Listener(in.ListenerID)
 		var got []string
@@ -542,33 +523,15 @@ func newGARotation(b testing.TB, q quota) *gaRotation {
 // run rotates every listener at once and returns the rotations' errors and
 // the wall time.
 func (r *gaRotation) run(opt func(*alicloud.WaiterOptions)) ([]error, time.Duration) {
-	ctx := context.Background()
-	errs := make([]error, len(r.inputs))
-	var wg sync.WaitGroup
-	start := time.Now()
-	for i, in := range r.inputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = r.client.RotateCertificates(ctx, in, time.Minute, opt)
-		}()
-	}
-	wg.Wait()
-	return errs, time.Since(start)
+	return rotateAll(len(r.inputs), func(ctx context.Context, i int) error {
+		_, err := r.client.RotateCertificates(ctx, r.inputs[i], time.Minute, opt)
+		return err
+	})
 }
 
 // check checks the outcome of a round and tallies its cost.
 func (r *gaRotation) check(b testing.TB, errs []error, wall time.Duration) rotationTally {
-	t := rotationTally{wall: wall}
-	for i, err := range errs {
-		switch {
-		case errors.Is(err, alicloud.ErrThrottled):
-			t.throttledSurfaced++
-			b.Errorf("listener %s: throttling surfaced: %v", r.inputs[i].ListenerID, err)
-		case err != nil:
-			b.Fatalf("listener %s: %v", r.inputs[i].ListenerID, err)
-		}
-	}
+	t := rotationTally{wall: wall, throttledSurfaced: surfaced(b, errs, func(i int) string { return r.inputs[i].ListenerID })}
 	for i, in := range r.inputs {
 		l, _ := r.srv.GA.Listener(in.ListenerID)
 		if !maps.Equal(l.AdditionalCertificates, r.want[i]) {
@@ -629,4 +592,38 @@ func TestRotationBound(t *testing.T) {
 	if gaTiming.change != gaRotationChangeDelay+gaLag() || gaLag() != 33333333*time.Nanosecond {
 		t.Errorf("GA change %v, lag %v", gaTiming.change, gaLag())
 	}
+}
+
+// rotateAll runs rotate for listeners 0..n-1 at once and returns their
+// errors and the wall time.
+func rotateAll(n int, rotate func(ctx context.Context, i int) error) ([]error, time.Duration) {
+	ctx := context.Background()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = rotate(ctx, i)
+		}()
+	}
+	wg.Wait()
+	return errs, time.Since(start)
+}
+
+// surfaced counts the rotations that ended throttled (each an error of the
+// benchmark) and stops at any other error.
+func surfaced(b testing.TB, errs []error, listener func(i int) string) int {
+	n := 0
+	for i, err := range errs {
+		switch {
+		case errors.Is(err, alicloud.ErrThrottled):
+			n++
+			b.Errorf("listener %s: throttling surfaced: %v", listener(i), err)
+		case err != nil:
+			b.Fatalf("listener %s: %v", listener(i), err)
+		}
+	}
+	return n
 }
