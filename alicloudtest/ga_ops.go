@@ -347,7 +347,9 @@ func gaCertificatePairs(p url.Values) ([]gaPair, *apiError) {
 }
 
 // indexedParams collects prefix + N + suffix parameters by their 1-based
-// index, as listParam does but allowing equal values.
+// index: non-empty, each given once, indexes without leading zeros;
+// parameters that merely share the prefix are ignored. Values may repeat
+// (listParam, built on it, refuses that).
 func indexedParams(p url.Values, prefix, suffix string) (map[int]string, *apiError) {
 	byIndex := map[int]string{}
 	for k, vs := range p {

@@ -74,27 +74,9 @@ func clientToken(p url.Values) (string, *apiError) {
 // max items (max <= 0: no limit).
 func listParam(p url.Values, prefix, suffix string, max int) ([]string, *apiError) {
 	display := prefix + "N" + suffix
-	byIndex := map[int]string{}
-	for k, vs := range p {
-		rest, ok := strings.CutPrefix(k, prefix)
-		if !ok {
-			continue
-		}
-		num, ok := strings.CutSuffix(rest, suffix)
-		if !ok || num == "" || strings.Trim(num, "0123456789") != "" {
-			continue
-		}
-		n, err := strconv.Atoi(num)
-		if err != nil || n < 1 || num[0] == '0' {
-			return nil, invalidParameter(k, "array indexes start at 1 and have no leading zeros")
-		}
-		if len(vs) != 1 {
-			return nil, invalidParameter(k, "the parameter is given %d times", len(vs))
-		}
-		if vs[0] == "" {
-			return nil, invalidParameter(k, "the value is empty")
-		}
-		byIndex[n] = vs[0]
+	byIndex, aerr := indexedParams(p, prefix, suffix)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if max > 0 && len(byIndex) > max {
 		return nil, invalidParameter(display, "%d items given, at most %d allowed", len(byIndex), max)
