@@ -223,13 +223,24 @@ func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
 		cfg.Retry.BaseDelay = time.Hour
 		cfg.Retry.MaxDelay = time.Hour
 	})
+	c.jitter = func(n int64) int64 { return n - 1 }
+	err := cancelDuringTheFirstSleep(t, c)
+	assert.ErrorIs(t, err, context.Canceled)
+	var apiErr *alicloud.APIError
+	assert.ErrorAs(t, err, &apiErr, "the last attempt's error stays reachable")
+	assert.Equal(t, 1, apiErr.Attempts)
+}
+
+// cancelDuringTheFirstSleep makes a call, cancels its context once the
+// client sleeps (a real, cancellable sleep) and returns the call's error;
+// it fails the test unless the call returns within 100 ms of the cancel.
+func cancelDuringTheFirstSleep(t *testing.T, c *Client) error {
+	t.Helper()
 	sleeping := make(chan struct{})
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		close(sleeping)
-		return ctxsleep.Sleep(ctx, d) // the real, cancellable sleep
+		return ctxsleep.Sleep(ctx, d)
 	}
-	c.jitter = func(n int64) int64 { return n - 1 }
-
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -240,12 +251,10 @@ func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		assert.ErrorIs(t, err, context.Canceled)
-		var apiErr *alicloud.APIError
-		assert.ErrorAs(t, err, &apiErr, "the last attempt's error stays reachable")
-		assert.Equal(t, 1, apiErr.Attempts)
+		return err
 	case <-time.After(100 * time.Millisecond):
 		t.Fatal("Do did not return within 100 ms of cancellation")
+		return nil
 	}
 }
 
@@ -392,28 +401,11 @@ func TestCancelDuringBusyBackoffReturnsPromptly(t *testing.T) {
 		cfg.Retry.ConflictBaseDelay = time.Hour
 		cfg.Retry.ConflictMaxDelay = time.Hour
 	})
-	sleeping := make(chan struct{})
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		close(sleeping)
-		return ctxsleep.Sleep(ctx, d) // the real, cancellable sleep
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, _, err := call(c, ctx, "")
-		done <- err
-	}()
-	<-sleeping
-	cancel()
-	select {
-	case err := <-done:
-		assert.ErrorIs(t, err, context.Canceled)
-		var apiErr *alicloud.APIError
-		assert.ErrorAs(t, err, &apiErr, "the busy answer stays reachable")
-		assert.NotEmpty(t, alicloud.ClientTokenOf(err))
-	case <-time.After(100 * time.Millisecond):
-		t.Fatal("Do did not return within 100 ms of cancellation")
-	}
+	err := cancelDuringTheFirstSleep(t, c)
+	assert.ErrorIs(t, err, context.Canceled)
+	var apiErr *alicloud.APIError
+	assert.ErrorAs(t, err, &apiErr, "the busy answer stays reachable")
+	assert.NotEmpty(t, alicloud.ClientTokenOf(err))
 }
 
 func TestWireFormatV3(t *testing.T) {
