@@ -11,6 +11,7 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/idem"
+	"github.com/listenercerts/alicloud/internal/rotation"
 	"github.com/listenercerts/alicloud/internal/validate"
 )
 
@@ -116,6 +117,24 @@ var (
 		}}
 )
 
+// split sorts ids by what the listing shows: to send, already in the end
+// state (done or underway), and underway (another job is changing them).
+func (d direction) split(listed map[string]ListenerCertificate, ids []string) (send, already, underway []string) {
+	for _, id := range ids {
+		cert, ok := listed[id]
+		switch {
+		case d.done(cert, ok):
+			already = append(already, id)
+		case d.underway(cert, ok):
+			already = append(already, id)
+			underway = append(underway, id)
+		default:
+			send = append(send, id)
+		}
+	}
+	return send, already, underway
+}
+
 func (d direction) waiter(c *Client, optFns []func(*alicloud.WaiterOptions)) certWaiter {
 	return newCertWaiter(c, d.want, d.done, optFns)
 }
@@ -137,34 +156,22 @@ func (c *Client) converge(ctx context.Context, d direction, in certificateChange
 	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
-	base := in.clientToken
-	if base == "" {
-		base = alicloud.NewClientToken()
-	}
+	base := rotation.BaseToken(in.clientToken)
 	refused := "" // the token of a write refused as stale, when one was
 	for round := 1; ; round++ {
 		listed, err := c.listed(ctx, in.listenerID, in.ids)
 		if err != nil {
 			if refused != "" { // a write was sent: its token stays with the error
-				return nil, withToken(refused, err)
+				return nil, idem.WithToken(refused, err)
 			}
 			return nil, err
 		}
-		var send, already, underway []string
 		for i, id := range in.ids {
-			cert, ok := listed[id]
-			switch {
-			case d.removes && ok && cert.IsDefault:
+			if cert, ok := listed[id]; d.removes && ok && cert.IsDefault {
 				return nil, errDefaultCertificate("CertificateIDs["+strconv.Itoa(i)+"]", in.listenerID, id)
-			case d.done(cert, ok):
-				already = append(already, id)
-			case d.underway(cert, ok):
-				already = append(already, id)
-				underway = append(underway, id)
-			default:
-				send = append(send, id)
 			}
 		}
+		send, already, underway := d.split(listed, in.ids)
 		r := &convergeResult{already: already}
 		if len(send) == 0 {
 			r.dryRunPassed = in.dryRun
@@ -215,8 +222,14 @@ func callToken(base, op, listenerID string, asked, sent []string) string {
 	if slices.Equal(asked, sent) {
 		return base
 	}
-	sorted := slices.Sorted(slices.Values(sent))
-	return idem.Derive(base, append([]string{op, listenerID}, sorted...)...)
+	return batchToken(base, op, listenerID, sent)
+}
+
+// batchToken is the ClientToken derived from base for a call of op that
+// sends ids: the same set gives the same token, whatever its order. The
+// converging calls and the rotation share it, so they agree on tokens.
+func batchToken(base, op, listenerID string, ids []string) string {
+	return idem.Derive(base, append([]string{op, listenerID}, slices.Sorted(slices.Values(ids))...)...)
 }
 
 // waitError is the error of the wait after the call res: it names the job
@@ -226,16 +239,7 @@ func waitError(res changeResult, err error) error {
 	if !errors.As(err, &jf) {
 		err = fmt.Errorf("alb: job %s: %w", res.jobID, err)
 	}
-	return withToken(res.clientToken, err)
-}
-
-// withToken wraps err with the ClientToken of the call it follows, unless
-// it carries one already.
-func withToken(token string, err error) error {
-	if err == nil || alicloud.ClientTokenOf(err) != "" {
-		return err
-	}
-	return &alicloud.ClientTokenError{ClientToken: token, Err: err}
+	return idem.WithToken(res.clientToken, err)
 }
 
 // listed returns the listener's certificates among ids (all of them when

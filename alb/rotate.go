@@ -354,11 +354,11 @@ func (r *rotator) await(ctx context.Context, d direction, ids []string) error {
 func (r *rotator) change(ctx context.Context, d direction, step string, batch []string) ([]string, error) {
 	for round := 1; ; round++ {
 		r.step = step
-		token := idem.Derive(r.out.ClientToken, append([]string{d.op, r.in.ListenerID}, slices.Sorted(slices.Values(batch))...)...)
+		token := batchToken(r.out.ClientToken, d.op, r.in.ListenerID, batch)
 		res, err := r.c.change(ctx, d.op, certificateChange{listenerID: r.in.ListenerID, ids: batch, clientToken: token})
 		if err != nil && errors.Is(err, d.stale) && round < staleRounds {
 			if batch, err = r.restOf(ctx, d, batch); err != nil {
-				return nil, r.fail(ctx, withToken(token, err))
+				return nil, r.fail(ctx, idem.WithToken(token, err))
 			}
 			if len(batch) == 0 {
 				return nil, nil
@@ -387,18 +387,9 @@ func (r *rotator) restOf(ctx context.Context, d direction, batch []string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	var rest, underway []string
-	for _, id := range batch {
-		cert, ok := listed[id]
-		switch {
-		case d.done(cert, ok):
-			r.already(d, id)
-		case d.underway(cert, ok):
-			r.already(d, id)
-			underway = append(underway, id)
-		default:
-			rest = append(rest, id)
-		}
+	rest, already, underway := d.split(listed, batch)
+	for _, id := range already {
+		r.already(d, id)
 	}
 	if len(underway) > 0 {
 		if err := d.waiter(r.c, r.optFns).wait(ctx, r.in.ListenerID, underway, "", r.maxWait); err != nil {

@@ -139,11 +139,7 @@ type certWaiter struct {
 
 func newCertWaiter(c *Client, want string, done func(ListenerCertificate, bool) bool,
 	optFns []func(*alicloud.WaiterOptions)) certWaiter {
-	w := certWaiter{client: c, want: want, done: done, poller: c.t.Poller("Certificates" + want)}
-	for _, fn := range optFns {
-		fn(&w.opts)
-	}
-	return w
+	return certWaiter{client: c, want: want, done: done, opts: waiter.Options(optFns), poller: c.t.Poller("Certificates" + want)}
 }
 
 func (w certWaiter) wait(ctx context.Context, listenerID string, certificateIDs []string, jobID string, maxWait time.Duration) error {

@@ -9,7 +9,9 @@ import (
 
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/idem"
+	"github.com/listenercerts/alicloud/internal/rotation"
 	"github.com/listenercerts/alicloud/internal/validate"
+	"github.com/listenercerts/alicloud/internal/waiter"
 )
 
 // The ...AndWait methods converge: they read the listener's additional
@@ -33,9 +35,7 @@ const maxRelist = 2
 // accident), the operation, the target and the items sent (from
 // domainItems or pairItems), sorted.
 func derivedToken(base, op, acceleratorID, listenerID string, items []string) string {
-	if base == "" {
-		base = alicloud.NewClientToken()
-	}
+	base = rotation.BaseToken(base)
 	parts := make([]string, 0, len(items)+3)
 	parts = append(parts, op, acceleratorID, listenerID)
 	sorted := slices.Clone(items)
@@ -63,14 +63,6 @@ func pairItems(pairs []DomainCertificate) []string {
 		items[i] = strings.ToLower(dc.Domain) + "=" + dc.CertificateID
 	}
 	return items
-}
-
-// withToken makes err carry the ClientToken of the call it follows.
-func withToken(token string, err error) error {
-	if err == nil || token == "" || alicloud.ClientTokenOf(err) == token {
-		return err
-	}
-	return &alicloud.ClientTokenError{ClientToken: token, Err: err}
 }
 
 // DissociateAndWait converges on "these domains have no additional
@@ -115,7 +107,7 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
-	opts := waiterOptions(optFns)
+	opts := waiter.Options(optFns)
 	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
 		return nil, err
 	}
@@ -124,7 +116,7 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 		certs, err := c.additionalCertificates(ctx, in.AcceleratorID, in.ListenerID)
 		if err != nil {
 			if refused != "" { // a write was sent: its token stays with the error
-				return nil, withToken(refused, err)
+				return nil, idem.WithToken(refused, err)
 			}
 			return nil, err
 		}
@@ -158,7 +150,7 @@ func (c *Client) DissociateAndWait(ctx context.Context, in *DissociateAdditional
 		out.RequestID, out.ClientToken = res.RequestID, res.ClientToken
 		// Wait only on the domains sent: one already without a certificate
 		// that someone associates meanwhile is not this call's business.
-		return out, withToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, domainWant{absent: send},
+		return out, idem.WithToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, domainWant{absent: send},
 			maxWait, opts, false))
 	}
 }
@@ -182,7 +174,7 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 	if err := validate.MaxWait(maxWait); err != nil {
 		return nil, err
 	}
-	opts := waiterOptions(optFns)
+	opts := waiter.Options(optFns)
 	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
 		return nil, err
 	}
@@ -213,7 +205,7 @@ func (c *Client) AssociateAndWait(ctx context.Context, in *AssociateAdditionalCe
 		return nil, err
 	}
 	out.RequestID, out.ClientToken = res.RequestID, res.ClientToken
-	return out, withToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want, maxWait, opts, false))
+	return out, idem.WithToken(res.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want, maxWait, opts, false))
 }
 
 // UpdateAndWait replaces the certificate of one domain in place and waits,
@@ -236,7 +228,7 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 	if in.DryRun {
 		return c.UpdateAdditionalCertificateWithListener(ctx, in)
 	}
-	opts := waiterOptions(optFns)
+	opts := waiter.Options(optFns)
 	if err := c.settle(ctx, in.AcceleratorID, in.ListenerID, maxWait, opts); err != nil {
 		return nil, err
 	}
@@ -253,5 +245,5 @@ func (c *Client) UpdateAndWait(ctx context.Context, in *UpdateAdditionalCertific
 	if err != nil {
 		return nil, err
 	}
-	return out, withToken(out.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want, maxWait, opts, false))
+	return out, idem.WithToken(out.ClientToken, c.waitChange(ctx, in.AcceleratorID, in.ListenerID, want, maxWait, opts, false))
 }

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/listenercerts/alicloud"
+	"github.com/listenercerts/alicloud/internal/idem"
 	"github.com/listenercerts/alicloud/internal/rotation"
 	"github.com/listenercerts/alicloud/internal/signer"
 	"github.com/listenercerts/alicloud/internal/validate"
+	"github.com/listenercerts/alicloud/internal/waiter"
 )
 
 // MaxRotationDomains is the most entries RotateCertificatesInput.Set and
@@ -272,7 +274,7 @@ func (c *Client) RotateCertificates(ctx context.Context, in *RotateCertificatesI
 		out: &RotateCertificatesOutput{ClientToken: rotation.BaseToken(in.ClientToken)},
 		rep: rotation.Reporter{Service: ServiceName, ListenerID: in.ListenerID, Progress: in.Progress, Logger: c.logger,
 			Attrs: []slog.Attr{slog.String("accelerator", in.AcceleratorID)}, ItemsKey: "domains"}}
-	r.opts = waiterOptions(append(slices.Clip(optFns), r.rep.OnPoll))
+	r.opts = waiter.Options(append(slices.Clip(optFns), r.rep.OnPoll))
 	r.out.Plan, err = r.plan(ctx)
 	if err != nil {
 		return nil, r.rep.Finish(ctx, err)
@@ -498,7 +500,7 @@ func (r *rotator) change(ctx context.Context, step, op string, domains, items []
 	r.rep.Report(ctx, alicloud.ProgressEvent{Step: step, Items: domains, ClientToken: r.token})
 	r.step = alicloud.StepWait
 	if err := r.c.waitChange(ctx, r.in.AcceleratorID, r.in.ListenerID, want, r.maxWait, r.opts, false); err != nil {
-		return r.fail(ctx, withToken(res.ClientToken, err))
+		return r.fail(ctx, idem.WithToken(res.ClientToken, err))
 	}
 	r.rep.Done++
 	return nil

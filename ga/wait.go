@@ -20,14 +20,7 @@ type ListenerActiveWaiter struct {
 
 // NewListenerActiveWaiter returns a waiter using c. optFns adjust the polling delays.
 func NewListenerActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *ListenerActiveWaiter {
-	return &ListenerActiveWaiter{client: c, opts: waiterOptions(optFns), poller: c.t.Poller("ListenerActive")}
-}
-
-func waiterOptions(optFns []func(*alicloud.WaiterOptions)) (o alicloud.WaiterOptions) {
-	for _, fn := range optFns {
-		fn(&o)
-	}
-	return o
+	return &ListenerActiveWaiter{client: c, opts: waiter.Options(optFns), poller: c.t.Poller("ListenerActive")}
 }
 
 // ListenerDeletingError reports a listener that is being deleted while
@@ -104,7 +97,7 @@ type AcceleratorActiveWaiter struct {
 // NewAcceleratorActiveWaiter returns a waiter using c. optFns adjust the
 // polling delays.
 func NewAcceleratorActiveWaiter(c *Client, optFns ...func(*alicloud.WaiterOptions)) *AcceleratorActiveWaiter {
-	return &AcceleratorActiveWaiter{client: c, opts: waiterOptions(optFns), poller: c.t.Poller("AcceleratorActive")}
+	return &AcceleratorActiveWaiter{client: c, opts: waiter.Options(optFns), poller: c.t.Poller("AcceleratorActive")}
 }
 
 // Wait returns nil once the accelerator's State is active (compared

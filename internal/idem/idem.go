@@ -15,6 +15,8 @@ package idem
 import (
 	"crypto/sha256"
 	"encoding/hex"
+
+	"github.com/listenercerts/alicloud"
 )
 
 // Derive returns a ClientToken determined by base and parts, in UUID form
@@ -42,4 +44,14 @@ func Derive(base string, parts ...string) string {
 	out[23] = '-'
 	hex.Encode(out[24:36], b[10:16])
 	return string(out[:])
+}
+
+// WithToken makes err carry token, the ClientToken of the call it follows
+// (alicloud.ClientTokenOf), unless err is nil, token is empty, or err
+// carries a token already (the call that set it is the one to resume).
+func WithToken(token string, err error) error {
+	if err == nil || token == "" || alicloud.ClientTokenOf(err) != "" {
+		return err
+	}
+	return &alicloud.ClientTokenError{ClientToken: token, Err: err}
 }

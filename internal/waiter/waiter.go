@@ -14,6 +14,15 @@ import (
 	"github.com/listenercerts/alicloud/internal/safetext"
 )
 
+// Options applies the option functions waiters take to a zero
+// WaiterOptions.
+func Options(fns []func(*alicloud.WaiterOptions)) (o alicloud.WaiterOptions) {
+	for _, fn := range fns {
+		fn(&o)
+	}
+	return o
+}
+
 // MaxPendingLen bounds the description of what is pending, as it appears in
 // errors and WaitPoll values.
 const MaxPendingLen = 1024
