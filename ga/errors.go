@@ -38,7 +38,8 @@ var (
 	// ErrListenerProtocolIllegal: ProtocolIllegal.Listener, Associate or
 	// Update on a listener that is not HTTPS. Assumed code.
 	ErrListenerProtocolIllegal error = &alicloud.ErrorCode{Service: ServiceName, Code: "ProtocolIllegal.Listener"}
-	// ErrUnknown: UnknownError (HTTP 500), documented for every GA operation.
+	// ErrUnknown: UnknownError (HTTP 500), documented for every GA
+	// operation; retried as a server error, so returned after retries.
 	ErrUnknown error = &alicloud.ErrorCode{Service: ServiceName, Code: "UnknownError"}
 	// ErrThrottled: Throttling.User, the account's rate limit, after
 	// retries. It matches that one code; alicloud.ErrThrottled matches every

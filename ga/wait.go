@@ -225,7 +225,8 @@ func (c *Client) settle(ctx context.Context, acceleratorID, listenerID string, m
 // accelerator is active (it can stay configuring after the listener, and
 // GA refuses the next change until it is not). The listener is not polled
 // again once it was seen done. With now, the first check comes at once
-// instead of after opts.MinDelay (nothing was sent, so nothing needs time).
+// instead of after opts.FirstDelay or MinDelay (nothing was sent, so
+// nothing needs time); a caller's FirstDelay is then not used.
 func (c *Client) waitChange(ctx context.Context, acceleratorID, listenerID string, want domainWant, maxWait time.Duration,
 	opts alicloud.WaiterOptions, now bool) error {
 	listenerDone := false

@@ -292,6 +292,11 @@ func TestNewErrorCodes(t *testing.T) {
 		assert.NotEmpty(t, alicloud.ClientTokenOf(err), code)
 	}
 	assert.ErrorIs(t, ErrListenerState, alicloud.ErrConflict)
+
+	srv := testserver.New(t, testserver.Error(500, "UnknownError"))
+	_, err := newClient(t, srv).DescribeListener(context.Background(), &DescribeListenerInput{ListenerID: "lsr-1"})
+	assert.ErrorIs(t, err, ErrUnknown)
+	assert.Len(t, srv.Requests(), alicloud.DefaultMaxAttempts, "retried as a server error first")
 }
 
 const (
