@@ -337,6 +337,15 @@ func SignV3(r *V3Request, creds Credentials) string {
 	return out.String()
 }
 
+// V3Signature returns the signature (hex) of an Authorization value made
+// by SignV3, which always ends with it: for redacting echoes of it.
+func V3Signature(authorization string) string {
+	if len(authorization) < 2*sha256.Size {
+		return ""
+	}
+	return authorization[len(authorization)-2*sha256.Size:]
+}
+
 // V1CommonParams returns the common parameters of a V1 request except
 // Signature. format is "JSON" or "XML".
 func V1CommonParams(action, version, format string, creds Credentials, date time.Time, nonce string) []Param {

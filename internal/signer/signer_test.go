@@ -45,6 +45,8 @@ func TestV3PublishedVector(t *testing.T) {
 	assert.Equal(t, "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,"+
 		"SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,"+
 		"Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0", auth)
+	assert.Equal(t, "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0", V3Signature(auth))
+	assert.Empty(t, V3Signature("short"))
 }
 
 func TestV3HeadersReproducePublishedVector(t *testing.T) {

@@ -74,7 +74,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, er
 
 // payload is what every attempt of a call sends, prepared once.
 type payload struct {
-	sent   bool           // an attempt was handed to the HTTP client
+	sent   bool           // an attempt of the call may have reached the service (set once, never reset)
 	params []signer.Param // sorted
 	body   []byte         // V3: the form body; V1 builds its own per attempt
 	hash   string         // V3: hex SHA-256 of body
@@ -100,7 +100,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 		res.Attempts++
 		began := c.now()
 		status, rid, hint, err := c.attempt(ctx, op, &p, out)
-		res.HTTPStatus, res.RequestID, res.Sent = status, rid, res.Sent || p.sent
+		res.HTTPStatus, res.RequestID, res.Sent = status, rid, p.sent
 		var apiErr *alicloud.APIError
 		code := ""
 		if errors.As(err, &apiErr) {
@@ -310,7 +310,7 @@ func (c *Client) attempt(ctx context.Context, op string, p *payload, out Respons
 		}
 		auth := signer.SignV3(&signer.V3Request{Method: http.MethodPost, Headers: hs}, sc)
 		set("Authorization", auth)
-		sig = auth[strings.LastIndexByte(auth, '=')+1:]
+		sig = signer.V3Signature(auth)
 	}
 	set("Content-Type", formContentType)
 	set("Accept", "application/json")

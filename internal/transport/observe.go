@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/listenercerts/alicloud"
@@ -91,8 +90,7 @@ func apiErrorOf(err error) *alicloud.APIError {
 
 // throttled reports an answer refusing an attempt for the rate limit.
 func throttled(status int, code string) bool {
-	return code == "Throttling" || strings.HasPrefix(code, "Throttling.") || code == "Rejected.Throttling" ||
-		status == http.StatusTooManyRequests
+	return alicloud.CategoryOf(code) == alicloud.ErrThrottled || status == http.StatusTooManyRequests
 }
 
 // Poller returns a poller for the waiter named name (e.g.
