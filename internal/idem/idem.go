@@ -14,7 +14,8 @@ package idem
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
+
+	"github.com/google/uuid"
 
 	"github.com/listenercerts/alicloud"
 )
@@ -29,21 +30,11 @@ func Derive(base string, parts ...string) string {
 		h.Write([]byte{0}) // parts cannot run into each other
 		h.Write([]byte(p))
 	}
-	var sum [sha256.Size]byte
-	b := h.Sum(sum[:0])[:16]
-	b[6] = b[6]&0x0f | 0x50 // version 5 (name-based, SHA), as uuid.NewSHA1 marks it
-	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:36], b[10:16])
-	return string(out[:])
+	var u uuid.UUID
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x50 // version 5 (name-based, SHA), as uuid.NewSHA1 marks it
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
 }
 
 // WithToken makes err carry token, the ClientToken of the call it follows
