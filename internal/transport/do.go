@@ -21,6 +21,7 @@ import (
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/safetext"
 	"github.com/listenercerts/alicloud/internal/signer"
+	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // MaxResponseBytes bounds how much of a response body is read.
@@ -53,8 +54,8 @@ type Validator interface {
 // none. See alicloud.RetryPolicy for what is retried.
 func (c *Client) Do(ctx context.Context, req *Request, out Response) (Result, error) {
 	res := Result{}
-	if ctx == nil {
-		return res, errNilContext()
+	if err := validate.Context(ctx); err != nil {
+		return res, err
 	}
 	params := req.Params
 	if req.Idempotent {
@@ -367,10 +368,6 @@ var (
 )
 
 // Fresh values each time: a caller may modify the *ValidationError it gets.
-func errNilContext() error {
-	return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
-}
-
 func errNilCredsFunc() error {
 	return &alicloud.ValidationError{Field: "Config.Credentials", Reason: "is a nil CredentialsProviderFunc"}
 }

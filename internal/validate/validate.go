@@ -3,6 +3,7 @@
 package validate
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,15 @@ func list(field string, items []string, max int, same func(a, b string) bool, no
 				return &alicloud.ValidationError{Field: item(i), Reason: strconv.Quote(v) + " repeats " + item(j) + note}
 			}
 		}
+	}
+	return nil
+}
+
+// Context checks the context a call was given: not nil (a fresh error each
+// time: a caller may modify the *ValidationError it gets).
+func Context(ctx context.Context) error {
+	if ctx == nil {
+		return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/listenercerts/alicloud"
 	"github.com/listenercerts/alicloud/internal/ctxsleep"
 	"github.com/listenercerts/alicloud/internal/safetext"
+	"github.com/listenercerts/alicloud/internal/validate"
 )
 
 // Options applies the option functions waiters take to a zero
@@ -54,11 +55,11 @@ type Poller struct {
 // the thing waited for, for error messages. A nil ctx is a
 // *alicloud.ValidationError, not a panic.
 func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptions, maxWait time.Duration, check Check) error {
-	if ctx == nil {
-		return &alicloud.ValidationError{Field: "ctx", Reason: "must not be nil (use context.Background())"}
+	if err := validate.Context(ctx); err != nil {
+		return err
 	}
-	if maxWait <= 0 {
-		return &alicloud.ValidationError{Field: "maxWait", Reason: "must be positive"}
+	if err := validate.MaxWait(maxWait); err != nil {
+		return err
 	}
 	// What is pending may quote the service (a status it sent): escaped and
 	// bounded before it reaches an error message, a log or an observer.
