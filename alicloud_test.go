@@ -93,6 +93,17 @@ func TestRetryPolicyDefaults(t *testing.T) {
 	assert.Equal(t, time.Second, q.BaseDelay)
 }
 
+// The defaults the README's configuration table and retry section state,
+// as values: changing a constant must change this test and the README.
+func TestDocumentedDefaults(t *testing.T) {
+	assert.Equal(t, alicloud.RetryPolicy{MaxAttempts: 5, BaseDelay: 100 * time.Millisecond, MaxDelay: 5 * time.Second,
+		ConflictBaseDelay: time.Second, ConflictMaxDelay: 15 * time.Second, MaxConflictWait: 5 * time.Minute,
+		AttemptTimeout: 30 * time.Second}, alicloud.RetryPolicy{}.WithDefaults())
+	assert.Equal(t, time.Duration(-1), alicloud.RetryPolicy{AttemptTimeout: -1}.WithDefaults().AttemptTimeout,
+		"a negative AttemptTimeout means no bound but the context's")
+	assert.Equal(t, alicloud.WaiterOptions{MinDelay: time.Second, MaxDelay: 10 * time.Second}, alicloud.WaiterOptions{}.WithDefaults())
+}
+
 func TestWaiterOptionsDefaults(t *testing.T) {
 	o := alicloud.WaiterOptions{}.WithDefaults()
 	assert.Equal(t, alicloud.WaiterOptions{MinDelay: alicloud.DefaultWaiterMinDelay, MaxDelay: alicloud.DefaultWaiterMaxDelay}, o,

@@ -197,12 +197,14 @@ func TestAPIErrorTextIsEscapedAndBounded(t *testing.T) {
 		Message: "line1\nINFO forged\r\x1b[0m\x00" + strings.Repeat("€", 1<<20), RequestID: "R\u2028", Attempts: 2}
 	text := e.Error()
 	assert.LessOrEqual(t, len(text), 2048)
+	assert.LessOrEqual(t, len(text), 1536, "the README's promise: at most 1.5 KiB")
 	assert.True(t, strings.HasPrefix(text, `alb Op: Forbidden\n.RAM: line1\nINFO forged\r\x1b[0m\x00€€`), text[:80])
 	assert.True(t, strings.HasSuffix(text, `…(truncated) (HTTP 400, RequestId R\u2028, after 2 attempts)`), text[len(text)-80:])
 	assert.Len(t, e.Message, 3<<20+23, "the field is whole")
 
 	ve := &alicloud.ValidationError{Field: "X", Reason: strings.Repeat("y", 1<<20) + "\n"}
 	assert.LessOrEqual(t, len(ve.Error()), 2048)
+	assert.LessOrEqual(t, len(ve.Error()), 1536)
 }
 
 func TestStatus429IsThrottledWhateverTheBody(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 // Observer sees every call a client makes, each attempt of it, and every
 // waiter with its polls: the hook for tracing and metrics (the module
 // github.com/listenercerts/alicloud/otelalicloud implements it with
-// OpenTelemetry). Set it in [Config.Observer]; when it is nil the SDK does no
-// extra work at all.
+// OpenTelemetry). Set it in [Config.Observer]; when it is nil the SDK
+// allocates nothing for it (a nil check per call and per attempt).
 //
 // The methods are called from the goroutine making the call, so they must be
 // quick and safe for concurrent use. The context each Start method returns is
@@ -70,7 +70,7 @@ type AttemptInfo struct {
 
 // CallResult describes how a call ended.
 type CallResult struct {
-	Attempts   int    // attempts sent; 0 when none was (the rate limiter or ctx refused)
+	Attempts   int    // attempts made (some may have failed before sending); 0 when the rate limiter or ctx refused the first
 	HTTPStatus int    // of the last answer; 0 when none arrived
 	Code       string // the last answer's error code; "" on success
 	RequestID  string // of the last answer
