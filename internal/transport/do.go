@@ -109,7 +109,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 			code = apiErr.Code
 		}
 		if err == nil || ctx.Err() != nil {
-			c.log(ctx, op, *res, began, code, noRetry)
+			c.log(ctx, op, *res, began, code, noRetry, err, apiErr)
 			if err != nil {
 				return c.canceled(ctx, op, res.Attempts, err)
 			}
@@ -121,7 +121,7 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 		case !c.retry.DisableConflictRetry && c.isBusy(apiErr):
 			left := c.retry.MaxConflictWait - c.now().Sub(start)
 			if left <= 0 {
-				c.log(ctx, op, *res, began, code, noRetry)
+				c.log(ctx, op, *res, began, code, noRetry, err, apiErr)
 				return err
 			}
 			delay = min(c.busyBackoff(conflictRetries), left)
@@ -133,10 +133,10 @@ func (c *Client) do(ctx context.Context, op string, params []signer.Param, out R
 			}
 			retries++
 		default:
-			c.log(ctx, op, *res, began, code, noRetry)
+			c.log(ctx, op, *res, began, code, noRetry, err, apiErr)
 			return err
 		}
-		c.log(ctx, op, *res, began, code, delay)
+		c.log(ctx, op, *res, began, code, delay, err, apiErr)
 		last = err
 		if serr := c.sleep(ctx, delay); serr != nil {
 			return c.canceled(ctx, op, res.Attempts, err)
@@ -255,9 +255,6 @@ func transient(err error) bool {
 // response arrived), the RequestId, the service's hint of when to try again
 // (0 when none), and nil or the attempt's error.
 func (c *Client) attempt(ctx context.Context, op string, p *payload, out Response) (status int, requestID string, retryAfter time.Duration, err error) {
-	if c.observer != nil {
-		defer noteAttempt(ctx, &err)
-	}
 	parent := ctx
 	if d := c.retry.AttemptTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d { // else ctx bounds it already
@@ -606,11 +603,14 @@ const noRetry time.Duration = -1
 
 // log writes one debug record per attempt; backoff is the sleep before the
 // retry, or noRetry.
-func (c *Client) log(ctx context.Context, op string, res Result, began time.Time, code string, backoff time.Duration) {
+func (c *Client) log(ctx context.Context, op string, res Result, began time.Time, code string, backoff time.Duration,
+	err error, apiErr *alicloud.APIError) {
 	retrying := backoff != noRetry
 	backoff = max(backoff, 0)
 	if c.observer != nil {
-		c.observeAttempt(ctx, res, began, code, backoff, retrying)
+		c.observeAttempt(ctx, alicloud.AttemptInfo{Attempt: res.Attempts, HTTPStatus: res.HTTPStatus, Code: code,
+			RequestID: res.RequestID, Duration: c.now().Sub(began), Backoff: backoff, Retrying: retrying,
+			Throttled: throttled(res.HTTPStatus, code), Busy: c.isBusy(apiErr), Err: err})
 	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return

@@ -18,10 +18,9 @@ type callKey struct{}
 
 // callState carries an observed call between the attempt loop's hooks.
 type callState struct {
-	obsCtx  context.Context // the context StartCall returned
-	end     func(alicloud.CallResult)
-	start   time.Time
-	lastErr error // the error of the latest attempt
+	obsCtx context.Context // the context StartCall returned
+	end    func(alicloud.CallResult)
+	start  time.Time
 }
 
 // startCall tells the observer a call begins and returns the context the
@@ -52,40 +51,11 @@ func (c *Client) endCall(ctx context.Context, res *Result, err *error) {
 	st.end(r)
 }
 
-// noteAttempt keeps an attempt's error for the attempt hook.
-func noteAttempt(ctx context.Context, err *error) {
-	if st, ok := ctx.Value(callKey{}).(*callState); ok {
-		st.lastErr = *err
-	}
-}
-
 // observeAttempt reports an attempt that is over.
-func (c *Client) observeAttempt(ctx context.Context, res Result, began time.Time, code string, backoff time.Duration, retrying bool) {
-	st, ok := ctx.Value(callKey{}).(*callState)
-	if !ok {
-		return
+func (c *Client) observeAttempt(ctx context.Context, a alicloud.AttemptInfo) {
+	if st, ok := ctx.Value(callKey{}).(*callState); ok {
+		c.observer.Attempt(st.obsCtx, a)
 	}
-	c.observer.Attempt(st.obsCtx, alicloud.AttemptInfo{
-		Attempt: res.Attempts, HTTPStatus: res.HTTPStatus, Code: code, RequestID: res.RequestID,
-		Duration: c.now().Sub(began), Backoff: backoff, Retrying: retrying,
-		Throttled: throttled(res.HTTPStatus, code), Busy: c.isBusy(apiErrorOf(st.lastErr)), Err: st.lastErr,
-	})
-}
-
-// apiErrorOf finds the *APIError in err's chain of single wrappers (what
-// an attempt returns), without errors.As, which would allocate.
-func apiErrorOf(err error) *alicloud.APIError {
-	for err != nil {
-		if e, ok := err.(*alicloud.APIError); ok {
-			return e
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return nil
-		}
-		err = u.Unwrap()
-	}
-	return nil
 }
 
 // throttled reports an answer refusing an attempt for the rate limit.
