@@ -71,6 +71,11 @@ func (p Poller) Wait(ctx context.Context, what string, opts alicloud.WaiterOptio
 	if p.Observer != nil {
 		return p.observed(ctx, what, opts, maxWait, check)
 	}
+	return p.poll(ctx, what, opts, maxWait, check)
+}
+
+// poll is the loop of Wait, its arguments checked.
+func (p Poller) poll(ctx context.Context, what string, opts alicloud.WaiterOptions, maxWait time.Duration, check Check) error {
 	opts = opts.WithDefaults()
 	sleep, jitter := p.Sleep, p.Jitter
 	if sleep == nil {
