@@ -149,3 +149,26 @@ func TestWaitWithoutListAsynJobsPermissionLists(t *testing.T) {
 	l, _ := srv.ALB.Listener("lsn-1")
 	assert.Empty(t, l.CertificateStatus("cert-1"), "done when the wait returned")
 }
+
+// While a job runs, every 8th poll lists too (so that a deleted listener
+// ends the wait); the others read the job alone.
+func TestLongJobListsEveryEighthPoll(t *testing.T) {
+	srv, c := setup(t, -1, nil) // the job never finishes
+	out, err := c.DissociateAdditionalCertificatesFromListener(context.Background(),
+		&alb.DissociateAdditionalCertificatesFromListenerInput{ListenerID: "lsn-1", CertificateIDs: []string{"cert-1"}})
+	require.NoError(t, err)
+	err = alb.NewCertificatesDissociatedWaiter(c, func(o *alicloud.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond }).
+		WaitForJob(context.Background(), "lsn-1", []string{"cert-1"}, out.JobID, 300*time.Millisecond)
+	require.ErrorIs(t, err, alicloud.ErrWaitTimeout)
+	jobs, lists := 0, 0
+	for _, a := range actions(srv) {
+		switch a {
+		case opJobs:
+			jobs++
+		case opList:
+			lists++
+		}
+	}
+	require.GreaterOrEqual(t, jobs, 16, "enough polls to see the rhythm")
+	assert.InDelta(t, jobs/8, lists, 1, "%d job reads, %d listings", jobs, lists)
+}

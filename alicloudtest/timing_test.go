@@ -32,3 +32,15 @@ func TestTimingOptions(t *testing.T) {
 		})
 	}
 }
+
+// The delays the package doc and the README state, as values.
+func TestDocumentedTimings(t *testing.T) {
+	assert.Equal(t, 2*time.Second, DefaultALBAssociateDelay)
+	assert.Equal(t, 2*time.Second, DefaultALBDissociateDelay)
+	assert.Equal(t, 2*time.Second, DefaultGADissociateDelay)
+	assert.Equal(t, 2*time.Second, DefaultGAAssociateDelay)
+	assert.Equal(t, 2*time.Second, DefaultGAUpdateDelay)
+	assert.Equal(t, 7*time.Second, ProductionALBJobDelay)
+	assert.Equal(t, 15*time.Second, ProductionGAChangeDelay)
+	assert.Equal(t, 10*time.Second, ProductionGAAcceleratorLag)
+}

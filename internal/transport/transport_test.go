@@ -822,3 +822,14 @@ func TestSendErrorTextHasNoURL(t *testing.T) {
 	assert.NotContains(t, err.Error(), srv.URL)
 	assert.Contains(t, err.Error(), "send:")
 }
+
+// The default client the README's configuration table describes.
+func TestDefaultHTTPClientSettings(t *testing.T) {
+	tr, ok := DefaultHTTPClient().Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.Equal(t, 128, tr.MaxIdleConnsPerHost)
+	assert.Equal(t, 10*time.Second, tr.TLSHandshakeTimeout)
+	assert.Equal(t, 30*time.Second, tr.ResponseHeaderTimeout)
+	assert.NotNil(t, tr.Proxy, "proxy from the environment")
+	assert.Zero(t, DefaultHTTPClient().Timeout, "the caller's ctx bounds a call, AttemptTimeout an attempt")
+}
