@@ -69,7 +69,8 @@ func TestParseUsageErrors(t *testing.T) {
 		{[]string{"ga", "dissociate", "-listener", "l", "-domain", ""}, []string{`-domain: invalid value ""`, "-accelerator is required"}},
 		{[]string{"ga", "list", "-listener", "l", "-cert", "a=b"}, []string{"unknown flag -cert", "-accelerator is required"}},
 		{[]string{"ga", "associate", "-accelerator", "a", "-listener", "l", "-cert", "a.com=x1,A.com=x2,a.com=x1", "-dry-run"},
-			[]string{"unknown flag -dry-run: GA has no dry run for Associate", "-cert: domain A.com given twice, with certificates x1 and x2"}},
+			[]string{"unknown flag -dry-run: GA has no dry run for Associate (ga rotate -set DOMAIN=ID -dry-run prints the plan)",
+				"-cert: domain A.com given twice, with certificates x1 and x2"}},
 		{[]string{"ga", "rotate", "-accelerator", "a", "-listener", "l", "-set", "a.com=x1", "-remove", "b.com,A.com"},
 			[]string{"-remove A.com: the domain is also in -set"}},
 	} {
